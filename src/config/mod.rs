@@ -1,0 +1,202 @@
+//! Typed configuration: the TOML file, `TRIAGED__SECTION__KEY` overrides and `${ENV}` secrets,
+//! validated into a [`Config`] with every problem reported at once by key path.
+
+mod load;
+mod secret;
+mod validate;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+pub use load::{ConfigError, ENV_PREFIX, Problem, Source};
+pub use secret::Secret;
+
+/// The whole configuration. Every field has a default, so an empty file is a valid config.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// `sqlite://path` (created if missing) or `postgres://…`.
+    pub database_url: String,
+    /// IANA zone in which cron schedules are read, e.g. `Europe/Paris`.
+    pub timezone: String,
+    /// How long a running job may take to finish after SIGTERM.
+    #[serde(with = "humantime_serde")]
+    pub shutdown_grace: Duration,
+    pub http: HttpConfig,
+    pub log: LogConfig,
+    pub telemetry: TelemetryConfig,
+    pub scheduler: SchedulerConfig,
+    pub jobs: JobsConfig,
+    pub sources: SourcesConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite://triaged.db".into(),
+            timezone: "UTC".into(),
+            shutdown_grace: Duration::from_secs(30),
+            http: HttpConfig::default(),
+            log: LogConfig::default(),
+            telemetry: TelemetryConfig::default(),
+            scheduler: SchedulerConfig::default(),
+            jobs: JobsConfig::default(),
+            sources: SourcesConfig::default(),
+        }
+    }
+}
+
+/// The health, metrics and dashboard listener.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct HttpConfig {
+    pub bind: String,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:9464".into(),
+        }
+    }
+}
+
+impl HttpConfig {
+    /// The parsed bind address (validated at load).
+    pub fn bind_addr(&self) -> SocketAddr {
+        self.bind.parse().unwrap_or(([127, 0, 0, 1], 9464).into())
+    }
+}
+
+/// Log output.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct LogConfig {
+    /// `auto` (JSON unless stdout is a terminal), `json` or `text`.
+    pub format: LogFormat,
+    /// A `tracing` filter such as `info` or `triaged=debug,info`; `RUST_LOG` wins when set.
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            format: LogFormat::Auto,
+            level: "info".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Auto,
+    Json,
+    Text,
+}
+
+/// Reporting the daemon's own failures.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct TelemetryConfig {
+    /// Sentry DSN for triaged's own panics and errors (a secret: `${ENV}` or `file:`).
+    pub sentry_dsn: Option<Secret>,
+}
+
+/// Run claiming and leases.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct SchedulerConfig {
+    /// A claimed run whose holder has not renewed its lease for this long is taken over.
+    #[serde(with = "humantime_serde")]
+    pub lease: Duration,
+    /// How often a running job renews its lease (must be well under `lease`).
+    #[serde(with = "humantime_serde")]
+    pub heartbeat: Duration,
+    /// How often an idle scheduler re-checks the ledger for runs to take over.
+    #[serde(with = "humantime_serde")]
+    pub poll_interval: Duration,
+}
+
+impl Default for SchedulerConfig {
+    fn default() -> Self {
+        Self {
+            lease: Duration::from_secs(120),
+            heartbeat: Duration::from_secs(20),
+            poll_interval: Duration::from_secs(15),
+        }
+    }
+}
+
+/// One job's schedule.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobConfig {
+    /// Standard 5-field cron (minute hour day-of-month month day-of-week), in `timezone`.
+    pub schedule: String,
+    #[serde(default = "enabled_default")]
+    pub enabled: bool,
+}
+
+fn enabled_default() -> bool {
+    true
+}
+
+impl JobConfig {
+    fn new(schedule: &str) -> Self {
+        Self {
+            schedule: schedule.into(),
+            enabled: true,
+        }
+    }
+}
+
+/// The four jobs of DESIGN §1.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct JobsConfig {
+    pub ingest: JobConfig,
+    pub summary: JobConfig,
+    pub triage: JobConfig,
+    pub verify: JobConfig,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self {
+            ingest: JobConfig::new("*/5 * * * *"),
+            summary: JobConfig::new("0 9 * * *"),
+            triage: JobConfig::new("0 10 * * *"),
+            verify: JobConfig::new("0 * * * *"),
+        }
+    }
+}
+
+/// Where errors come from.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SourcesConfig {
+    pub file: FileSourceConfig,
+}
+
+/// Log files (JSON lines or plain text) read from a byte cursor.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct FileSourceConfig {
+    /// Files to read; each keeps its own cursor.
+    pub paths: Vec<PathBuf>,
+    /// The service name given to events from these files.
+    pub service: String,
+}
+
+impl Default for FileSourceConfig {
+    fn default() -> Self {
+        Self {
+            paths: Vec::new(),
+            service: "app".into(),
+        }
+    }
+}

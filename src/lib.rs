@@ -1,0 +1,23 @@
+//! triaged closes the loop on production errors:
+//!
+//! ```text
+//! sources ─► cluster ─► score ─► reconcile ─► act ─► verify ─► report
+//! ```
+//!
+//! Module map: `config` (typed configuration), `clock` (time), `store` (SQLite/Postgres),
+//! `scheduler` (cron, run ledger, leases), `sources` (where errors come from), `pipeline`
+//! (the stages, in order), `http` (health, readiness, metrics), `lifecycle` (signals and
+//! readiness), `metrics`, `telemetry` (logs), and `app` — the one place that wires concrete
+//! types together.
+
+pub mod app;
+pub mod clock;
+pub mod config;
+pub mod http;
+pub mod lifecycle;
+pub mod metrics;
+pub mod pipeline;
+pub mod scheduler;
+pub mod sources;
+pub mod store;
+pub mod telemetry;

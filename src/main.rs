@@ -1,0 +1,114 @@
+//! The `triaged` command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use triaged::app::App;
+use triaged::clock::SystemClock;
+use triaged::config::{Config, Source};
+use triaged::scheduler::JobName;
+use triaged::store::{RunOutcome, Store};
+
+/// triaged pulls production errors from CloudWatch Logs and Sentry, clusters and scores them,
+/// keeps Linear tickets in step, drafts fix pull requests and posts a morning summary.
+#[derive(Parser)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    /// Configuration file. Without it, ./triaged.toml is used if present, else built-in
+    /// defaults. Any key can be overridden with TRIAGED__SECTION__KEY=value.
+    #[arg(long, short, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the daemon: every job on its schedule, /healthz /readyz /metrics over HTTP.
+    /// SIGTERM drains: no new runs, the running one finishes within shutdown_grace.
+    Run,
+    /// Run one job now and exit (0 on success, 1 on failure).
+    Once {
+        /// ingest, summary, triage or verify.
+        job: JobName,
+    },
+    /// Check the configuration and print every problem with its key path (exit 2 if any).
+    CheckConfig,
+    /// Apply pending database migrations and exit.
+    Migrate,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let default_path = PathBuf::from("triaged.toml");
+    let source = match &cli.config {
+        Some(p) => Source::Explicit(p),
+        None => Source::Default(&default_path),
+    };
+    let env: Vec<(String, String)> = std::env::vars().collect();
+    let config = match Config::load(source, &env) {
+        Ok(config) => config,
+        Err(e) => {
+            eprint!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Command::CheckConfig = cli.command {
+        println!("configuration is valid");
+        return ExitCode::SUCCESS;
+    }
+    let _telemetry = triaged::telemetry::init(&config.log, &config.telemetry);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, config)) {
+        Ok(code) => code,
+        Err(e) => {
+            tracing::error!(error = format!("{e:#}"), "triaged failed");
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::CheckConfig => Ok(ExitCode::SUCCESS),
+        Command::Migrate => {
+            let store = Store::connect(&config.database_url).await?;
+            store.migrate().await?;
+            println!("migrations applied");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Run => {
+            App::build(config, Arc::new(SystemClock))
+                .await?
+                .run_daemon()
+                .await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Once { job } => {
+            let app = App::build(config, Arc::new(SystemClock)).await?;
+            match app.run_once(job).await? {
+                RunOutcome::Succeeded { detail } => {
+                    println!("{job}: succeeded {}", detail.unwrap_or_default());
+                    Ok(ExitCode::SUCCESS)
+                }
+                RunOutcome::Failed { error } => {
+                    eprintln!("{job}: failed: {error}");
+                    Ok(ExitCode::FAILURE)
+                }
+                RunOutcome::Interrupted => {
+                    eprintln!("{job}: interrupted before it finished");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! The file source: JSON lines or plain log lines read from a byte cursor. Handles rotation
+//! and truncation (start again at 0), partial last lines (left for the next run), non-UTF-8
+//! bytes (replaced), and named pipes (read to the end, no cursor).
+
+use std::io::{Read, Seek, SeekFrom};
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// At most this many bytes are read from one file per run, so memory stays bounded; the
+/// rest is read by the next run.
+pub const MAX_BYTES_PER_RUN: u64 = 64 * 1024 * 1024;
+
+/// Failures of the file source.
+#[derive(Debug, thiserror::Error)]
+pub enum FileSourceError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl FileSourceError {
+    /// A missing or unreadable file may appear later (log rotation, a mount coming back).
+    pub fn is_retryable(&self) -> bool {
+        true
+    }
+}
+
+/// Where the last run stopped in one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileCursor {
+    pub inode: u64,
+    pub offset: u64,
+}
+
+/// What one read returned.
+#[derive(Debug, Default)]
+pub struct FileBatch {
+    /// Complete lines, without their newline.
+    pub lines: Vec<String>,
+    /// The cursor after these lines; `None` for a pipe.
+    pub cursor: Option<FileCursor>,
+}
+
+/// The cursor key under which a file's position is stored.
+pub fn cursor_key(path: &Path) -> String {
+    format!("file:{}", path.display())
+}
+
+/// Reads the complete lines written to `path` since `cursor`. Blocking: call it from
+/// `spawn_blocking`. A pipe blocks until its writer closes it.
+pub fn read_new_lines(
+    path: &Path,
+    cursor: Option<FileCursor>,
+) -> Result<FileBatch, FileSourceError> {
+    let io = |source| FileSourceError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    if meta.file_type().is_fifo() {
+        let mut bytes = Vec::new();
+        file.take(MAX_BYTES_PER_RUN)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        return Ok(FileBatch {
+            lines: split_lines(&bytes, true).0,
+            cursor: None,
+        });
+    }
+    let start = match cursor {
+        // Same file, not truncated: continue where we stopped.
+        Some(c) if c.inode == meta.ino() && c.offset <= meta.len() => c.offset,
+        // Rotated or truncated: the file is new to us.
+        _ => 0,
+    };
+    file.seek(SeekFrom::Start(start)).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_BYTES_PER_RUN)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    let (lines, consumed) = split_lines(&bytes, false);
+    Ok(FileBatch {
+        lines,
+        cursor: Some(FileCursor {
+            inode: meta.ino(),
+            offset: start + consumed as u64,
+        }),
+    })
+}
+
+/// Splits on `\n` (dropping a trailing `\r`). Without `take_partial` a last line with no
+/// newline is left unread. Returns the lines and the bytes consumed.
+fn split_lines(bytes: &[u8], take_partial: bool) -> (Vec<String>, usize) {
+    let mut lines = Vec::new();
+    let mut consumed = 0;
+    for chunk in bytes.split_inclusive(|b| *b == b'\n') {
+        let complete = chunk.ends_with(b"\n");
+        if !complete && !take_partial {
+            break;
+        }
+        consumed += chunk.len();
+        let line = chunk.strip_suffix(b"\n").unwrap_or(chunk);
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if !line.is_empty() {
+            lines.push(String::from_utf8_lossy(line).into_owned());
+        }
+    }
+    (lines, consumed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn reads_only_new_complete_lines_and_survives_truncation() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.log");
+        std::fs::write(&path, b"one\ntwo\r\nthr").unwrap();
+        let first = read_new_lines(&path, None).unwrap();
+        assert_eq!(first.lines, ["one", "two"]);
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        f.write_all(b"ee\n\xff\xfebad\n").unwrap();
+        let second = read_new_lines(&path, first.cursor).unwrap();
+        assert_eq!(second.lines, ["three", "\u{fffd}\u{fffd}bad"]);
+        let third = read_new_lines(&path, second.cursor).unwrap();
+        assert!(third.lines.is_empty());
+        // Truncated (copytruncate rotation): read from the start again.
+        std::fs::write(&path, b"fresh\n").unwrap();
+        let fourth = read_new_lines(&path, second.cursor).unwrap();
+        assert_eq!(fourth.lines, ["fresh"]);
+    }
+
+    #[test]
+    fn missing_file_is_an_error_naming_it() {
+        let err = read_new_lines(Path::new("/nonexistent/x.log"), None).unwrap_err();
+        assert!(err.to_string().contains("/nonexistent/x.log"));
+    }
+}
