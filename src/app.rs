@@ -86,7 +86,7 @@ impl App {
             if cfg.enabled {
                 out.push(ScheduledJob {
                     name,
-                    schedule: CronSchedule::parse(&cfg.schedule, tz)?,
+                    schedule: CronSchedule::parse(cfg.schedule(), tz)?,
                     job: self.job(name),
                 });
             }
@@ -100,9 +100,11 @@ impl App {
         let grace = self.config.shutdown_grace;
         self.lifecycle.spawn_signal_handler(grace);
         let router = crate::http::router(self.lifecycle.clone(), self.metrics.clone());
-        let drain = self.lifecycle.signals.drain.clone();
+        // HTTP stays up while draining, so /readyz answers 503 instead of refusing connections.
+        let http_stop = tokio_util::sync::CancellationToken::new();
+        let http_stopped = http_stop.clone();
         let (addr, http) = crate::http::serve(self.config.http.bind_addr(), router, async move {
-            drain.cancelled().await;
+            http_stopped.cancelled().await;
         })
         .await
         .with_context(|| format!("binding http.bind = {}", self.config.http.bind))?;
@@ -115,6 +117,7 @@ impl App {
         let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
         spawn_watchdog();
         running.await.context("scheduler task")?;
+        http_stop.cancel();
         let _ = http.await;
         self.store.close().await;
         tracing::info!("stopped cleanly");

@@ -152,7 +152,9 @@ fn deserialize_collecting(mut table: Table, problems: &mut Vec<Problem>) -> Conf
     // Each retry removes one key, so this terminates within the number of keys.
     for _ in 0..=count_keys(&table) {
         let mut unknown = Vec::new();
-        let mut note_unknown = |p: serde_ignored::Path<'_>| unknown.push(p.to_string());
+        // serde_ignored writes an `Option` layer as `?`; users never see that layer.
+        let mut note_unknown =
+            |p: serde_ignored::Path<'_>| unknown.push(p.to_string().replace(".?", ""));
         let deserializer =
             serde_ignored::Deserializer::new(Value::Table(table.clone()), &mut note_unknown);
         match serde_path_to_error::deserialize::<_, Config>(deserializer) {

@@ -29,6 +29,7 @@ pub struct Config {
     pub log: LogConfig,
     pub telemetry: TelemetryConfig,
     pub scheduler: SchedulerConfig,
+    #[serde(default)]
     pub jobs: JobsConfig,
     pub sources: SourcesConfig,
 }
@@ -131,14 +132,16 @@ impl Default for SchedulerConfig {
     }
 }
 
-/// One job's schedule.
+/// One job's schedule; a key left out keeps the job's default.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct JobConfig {
     /// Standard 5-field cron (minute hour day-of-month month day-of-week), in `timezone`.
-    pub schedule: String,
+    #[serde(default)]
+    schedule: Option<String>,
     #[serde(default = "enabled_default")]
     pub enabled: bool,
+    #[serde(skip)]
+    default_schedule: &'static str,
 }
 
 fn enabled_default() -> bool {
@@ -146,17 +149,22 @@ fn enabled_default() -> bool {
 }
 
 impl JobConfig {
-    fn new(schedule: &str) -> Self {
+    fn new(default_schedule: &'static str) -> Self {
         Self {
-            schedule: schedule.into(),
+            schedule: None,
             enabled: true,
+            default_schedule,
         }
+    }
+
+    /// The configured schedule, or the job's default.
+    pub fn schedule(&self) -> &str {
+        self.schedule.as_deref().unwrap_or(self.default_schedule)
     }
 }
 
 /// The four jobs of DESIGN §1.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone)]
 pub struct JobsConfig {
     pub ingest: JobConfig,
     pub summary: JobConfig,
@@ -164,14 +172,45 @@ pub struct JobsConfig {
     pub verify: JobConfig,
 }
 
+impl JobsConfig {
+    pub const DEFAULT_INGEST: &str = "*/5 * * * *";
+    pub const DEFAULT_SUMMARY: &str = "0 9 * * *";
+    pub const DEFAULT_TRIAGE: &str = "0 10 * * *";
+    pub const DEFAULT_VERIFY: &str = "0 * * * *";
+}
+
 impl Default for JobsConfig {
     fn default() -> Self {
         Self {
-            ingest: JobConfig::new("*/5 * * * *"),
-            summary: JobConfig::new("0 9 * * *"),
-            triage: JobConfig::new("0 10 * * *"),
-            verify: JobConfig::new("0 * * * *"),
+            ingest: JobConfig::new(Self::DEFAULT_INGEST),
+            summary: JobConfig::new(Self::DEFAULT_SUMMARY),
+            triage: JobConfig::new(Self::DEFAULT_TRIAGE),
+            verify: JobConfig::new(Self::DEFAULT_VERIFY),
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for JobsConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            ingest: Option<JobConfig>,
+            summary: Option<JobConfig>,
+            triage: Option<JobConfig>,
+            verify: Option<JobConfig>,
+        }
+        let raw = Raw::deserialize(deserializer)?;
+        let pick = |job: Option<JobConfig>, default: &'static str| {
+            let mut job = job.unwrap_or_else(|| JobConfig::new(default));
+            job.default_schedule = default;
+            job
+        };
+        Ok(Self {
+            ingest: pick(raw.ingest, Self::DEFAULT_INGEST),
+            summary: pick(raw.summary, Self::DEFAULT_SUMMARY),
+            triage: pick(raw.triage, Self::DEFAULT_TRIAGE),
+            verify: pick(raw.verify, Self::DEFAULT_VERIFY),
+        })
     }
 }
 

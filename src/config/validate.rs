@@ -109,7 +109,7 @@ impl Config {
             ("triage", &self.jobs.triage),
             ("verify", &self.jobs.verify),
         ] {
-            if let Err(e) = CronSchedule::parse(&job.schedule, chrono_tz::UTC) {
+            if let Err(e) = CronSchedule::parse(job.schedule(), chrono_tz::UTC) {
                 check(false, &format!("jobs.{name}.schedule"), e.to_string());
             }
         }

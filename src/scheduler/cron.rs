@@ -84,18 +84,19 @@ impl CronSchedule {
     /// The latest fire time at or before `t`.
     pub fn latest_at_or_before(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
         // Fire times are whole minutes: anything strictly before t + 1 s is at or before t.
-        let mut before = (t + chrono::Duration::seconds(1)).with_timezone(&self.tz);
-        loop {
-            let prev = self
-                .parts
-                .iter()
-                .filter_map(|s| s.after(&before).next_back())
-                .max()?;
-            if !self.is_repeated_wall_time(&prev) {
-                return Some(prev.with_timezone(&Utc));
-            }
-            before = prev;
-        }
+        let before = (t + chrono::Duration::seconds(1)).with_timezone(&self.tz);
+        let prev = self
+            .parts
+            .iter()
+            .filter_map(|s| s.after(&before).next_back())
+            .max()?;
+        // Inside a repeated hour the tick that counts is the wall time's first occurrence,
+        // which is earlier still.
+        let prev = match self.tz.from_local_datetime(&prev.naive_local()) {
+            LocalResult::Ambiguous(first, _) => first,
+            _ => prev,
+        };
+        Some(prev.with_timezone(&Utc))
     }
 
     /// True for the second occurrence of a wall-clock time that a DST fall-back repeats.

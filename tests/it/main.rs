@@ -1,0 +1,11 @@
+//! Integration tests: real SQLite and Postgres stores, real processes, loopback HTTP.
+//! Postgres tests use the server named by TRIAGED_TEST_POSTGRES_URL (set by .ci/run).
+
+mod support;
+
+mod config;
+mod deploy;
+mod http;
+mod process;
+mod scheduler;
+mod store;

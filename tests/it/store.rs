@@ -1,0 +1,156 @@
+//! The store conformance suite: the same behaviour on SQLite and Postgres.
+
+use chrono::{TimeZone, Utc};
+use triaged::store::{RunOutcome, RunStatus, Trigger};
+
+use crate::both_backends;
+use crate::support::TestDb;
+
+fn t(min: i64) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 1, 10, 0, 0).unwrap() + chrono::Duration::minutes(min)
+}
+
+both_backends!(claim_is_exclusive_until_the_lease_expires, |db: &TestDb| {
+    let url = db.url.clone();
+    async move {
+        let store = triaged::store::Store::open(&url).await.unwrap();
+        let tick = t(0);
+        let first = store
+            .claim_run("ingest", tick, Trigger::Schedule, "a", t(0), t(2))
+            .await
+            .unwrap();
+        assert_eq!(first, Some(1));
+        // Another holder cannot claim while the lease is alive…
+        let second = store
+            .claim_run("ingest", tick, Trigger::Schedule, "b", t(1), t(3))
+            .await
+            .unwrap();
+        assert_eq!(second, None);
+        // …renewing extends it…
+        assert!(
+            store
+                .renew_lease("ingest", tick, "a", t(1), t(4))
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            store
+                .claim_run("ingest", tick, Trigger::Schedule, "b", t(3), t(5))
+                .await
+                .unwrap(),
+            None
+        );
+        // …and once it expires, the run is taken over and the old holder learns it lost it.
+        assert_eq!(
+            store
+                .claim_run("ingest", tick, Trigger::Schedule, "b", t(5), t(7))
+                .await
+                .unwrap(),
+            Some(2)
+        );
+        assert!(
+            !store
+                .renew_lease("ingest", tick, "a", t(5), t(8))
+                .await
+                .unwrap()
+        );
+        let done = RunOutcome::Succeeded {
+            detail: Some("{\"n\":1}".into()),
+        };
+        assert!(
+            !store
+                .finish_run("ingest", tick, "a", t(6), &done)
+                .await
+                .unwrap()
+        );
+        assert!(
+            store
+                .finish_run("ingest", tick, "b", t(6), &done)
+                .await
+                .unwrap()
+        );
+        let rec = store.run("ingest", tick).await.unwrap().unwrap();
+        assert_eq!(
+            (rec.status, rec.holder.as_str(), rec.attempt),
+            (RunStatus::Succeeded, "b", 2)
+        );
+        assert_eq!(rec.detail.as_deref(), Some("{\"n\":1}"));
+        assert_eq!(rec.finished_at, Some(t(6)));
+        // A finished run is never claimed again, even long after.
+        assert_eq!(
+            store
+                .claim_run("ingest", tick, Trigger::Schedule, "c", t(600), t(602))
+                .await
+                .unwrap(),
+            None
+        );
+        store.close().await;
+    }
+});
+
+both_backends!(
+    interrupted_runs_are_taken_over_at_once_and_failures_keep_their_error,
+    |db: &TestDb| {
+        let url = db.url.clone();
+        async move {
+            let store = triaged::store::Store::open(&url).await.unwrap();
+            store
+                .claim_run("triage", t(0), Trigger::Schedule, "a", t(0), t(2))
+                .await
+                .unwrap();
+            store
+                .finish_run("triage", t(0), "a", t(1), &RunOutcome::Interrupted)
+                .await
+                .unwrap();
+            assert_eq!(
+                store
+                    .claim_run("triage", t(0), Trigger::Schedule, "b", t(1), t(3))
+                    .await
+                    .unwrap(),
+                Some(2)
+            );
+            let failed = RunOutcome::Failed {
+                error: "linear: 503".into(),
+            };
+            store
+                .finish_run("triage", t(0), "b", t(2), &failed)
+                .await
+                .unwrap();
+            let rec = store.run("triage", t(0)).await.unwrap().unwrap();
+            assert_eq!(rec.status, RunStatus::Failed);
+            assert_eq!(rec.error.as_deref(), Some("linear: 503"));
+            // Manual runs do not count as schedule history.
+            store
+                .claim_run("triage", t(30), Trigger::Manual, "m", t(30), t(32))
+                .await
+                .unwrap();
+            let latest = store.latest_scheduled_run("triage").await.unwrap().unwrap();
+            assert_eq!(latest.scheduled_for, t(0));
+            assert_eq!(store.recent_runs(10).await.unwrap().len(), 2);
+            store.close().await;
+        }
+    }
+);
+
+both_backends!(cursors_round_trip_and_overwrite, |db: &TestDb| {
+    let url = db.url.clone();
+    async move {
+        let store = triaged::store::Store::open(&url).await.unwrap();
+        assert_eq!(store.cursor("file:/x").await.unwrap(), None);
+        store
+            .save_cursor("file:/x", "{\"offset\":1}", t(0))
+            .await
+            .unwrap();
+        store
+            .save_cursor("file:/x", "{\"offset\":9}", t(1))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.cursor("file:/x").await.unwrap().as_deref(),
+            Some("{\"offset\":9}")
+        );
+        // Migrating twice (a second replica starting) is harmless.
+        store.migrate().await.unwrap();
+        store.close().await;
+    }
+});
