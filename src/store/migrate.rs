@@ -1,5 +1,7 @@
 //! Schema migrations, embedded in the binary and applied at start and by `triaged migrate`.
-//! DDL differs a little between SQLite and Postgres, so each backend has its own folder.
+//! The schema keeps to types both backends share (BIGINT epoch milliseconds, TEXT, DOUBLE
+//! PRECISION), so one SQL file serves SQLite and Postgres; a migration whose DDL must differ
+//! names one file per backend.
 
 use std::borrow::Cow;
 
@@ -8,25 +10,47 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 
 use super::Backend;
 
-macro_rules! migrations {
-    ($dir:literal: $($version:literal $name:literal),* $(,)?) => {
-        vec![$(
-            Migration::new(
-                $version,
-                Cow::Borrowed($name),
-                MigrationType::Simple,
-                SqlStr::from_static(include_str!(concat!("../../migrations/", $dir, "/", $name, ".sql"))),
-                false,
-            ),
-        )*]
+/// One migration: the same SQL for both backends, or one file each.
+struct Step {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+macro_rules! shared {
+    ($version:literal, $name:literal) => {
+        Step {
+            version: $version,
+            name: $name,
+            sqlite: include_str!(concat!("../../migrations/", $name, ".sql")),
+            postgres: include_str!(concat!("../../migrations/", $name, ".sql")),
+        }
     };
 }
 
+const STEPS: &[Step] = &[
+    shared!(1, "0001_run_ledger"),
+    shared!(2, "0002_source_cursors"),
+];
+
 /// The migrations for one backend, in order.
 pub(super) fn migrator(backend: Backend) -> Migrator {
-    let list = match backend {
-        Backend::Sqlite => migrations!("sqlite": 1 "0001_run_ledger", 2 "0002_source_cursors"),
-        Backend::Postgres => migrations!("postgres": 1 "0001_run_ledger", 2 "0002_source_cursors"),
-    };
+    let list = STEPS
+        .iter()
+        .map(|step| {
+            let sql = match backend {
+                Backend::Sqlite => step.sqlite,
+                Backend::Postgres => step.postgres,
+            };
+            Migration::new(
+                step.version,
+                Cow::Borrowed(step.name),
+                MigrationType::Simple,
+                SqlStr::from_static(sql),
+                false,
+            )
+        })
+        .collect();
     Migrator::with_migrations(list)
 }

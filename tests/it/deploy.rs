@@ -24,7 +24,10 @@ fn ecs_task_definition_matches_the_defaults() {
     let c = &task["containerDefinitions"][0];
     assert_eq!(c["portMappings"][0]["containerPort"], port);
     let check = c["healthCheck"]["command"][1].as_str().unwrap();
-    assert!(check.contains(&format!("127.0.0.1:{port}/healthz")), "{check}");
+    assert!(
+        check.contains(&format!("127.0.0.1:{port}/healthz")),
+        "{check}"
+    );
     let grace = c["environment"]
         .as_array()
         .unwrap()
@@ -33,8 +36,14 @@ fn ecs_task_definition_matches_the_defaults() {
         .map(|e| humantime::parse_duration(e["value"].as_str().unwrap()).unwrap())
         .unwrap_or(defaults.shutdown_grace);
     let stop = Duration::from_secs(c["stopTimeout"].as_u64().unwrap());
-    assert!(stop > grace, "stopTimeout {stop:?} must exceed shutdown_grace {grace:?}");
-    assert!(stop <= Duration::from_secs(120), "ECS caps stopTimeout at 120 s");
+    assert!(
+        stop > grace,
+        "stopTimeout {stop:?} must exceed shutdown_grace {grace:?}"
+    );
+    assert!(
+        stop <= Duration::from_secs(120),
+        "ECS caps stopTimeout at 120 s"
+    );
     assert_eq!(c["logConfiguration"]["logDriver"], "awslogs");
     // Secrets come from Secrets Manager / SSM, never as plain environment values.
     for s in c["secrets"].as_array().unwrap() {
@@ -43,14 +52,22 @@ fn ecs_task_definition_matches_the_defaults() {
     }
     for e in c["environment"].as_array().unwrap() {
         let name = e["name"].as_str().unwrap();
-        assert!(!name.contains("DSN") && !name.contains("KEY") && !name.contains("TOKEN"), "{name}");
+        assert!(
+            !name.contains("DSN") && !name.contains("KEY") && !name.contains("TOKEN"),
+            "{name}"
+        );
     }
     // Every environment override in the task definition is a key triaged accepts.
     let env: Vec<(String, String)> = c["environment"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["name"].as_str().unwrap().into(), e["value"].as_str().unwrap().into()))
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap().into(),
+                e["value"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     Config::from_toml_str("", &env).unwrap();
 }
@@ -64,13 +81,22 @@ fn task_role_is_read_only_cloudwatch_logs() {
         .iter()
         .flat_map(|s| {
             assert_eq!(s["Effect"], "Allow");
-            s["Action"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string())
+            s["Action"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap().to_string())
         })
         .collect();
     actions.sort();
     assert_eq!(
         actions,
-        ["logs:DescribeLogGroups", "logs:FilterLogEvents", "logs:GetQueryResults", "logs:StartQuery"]
+        [
+            "logs:DescribeLogGroups",
+            "logs:FilterLogEvents",
+            "logs:GetQueryResults",
+            "logs:StartQuery"
+        ]
     );
 }
 
@@ -85,7 +111,12 @@ fn systemd_unit_is_notify_hardened_and_waits_for_the_grace() {
     };
     assert_eq!(value("Type"), "notify");
     assert_eq!(value("Restart"), "on-failure");
-    for key in ["NoNewPrivileges", "ProtectHome", "PrivateTmp", "DynamicUser"] {
+    for key in [
+        "NoNewPrivileges",
+        "ProtectHome",
+        "PrivateTmp",
+        "DynamicUser",
+    ] {
         assert_eq!(value(key), "yes", "{key}");
     }
     assert_eq!(value("ProtectSystem"), "strict");
@@ -99,7 +130,10 @@ fn systemd_unit_is_notify_hardened_and_waits_for_the_grace() {
 fn dockerfile_is_multi_stage_and_non_root() {
     let file = read("deploy/Dockerfile");
     assert_eq!(file.lines().filter(|l| l.starts_with("FROM ")).count(), 2);
-    let user = file.lines().find_map(|l| l.strip_prefix("USER ")).expect("USER");
+    let user = file
+        .lines()
+        .find_map(|l| l.strip_prefix("USER "))
+        .expect("USER");
     assert_ne!(user.trim(), "root");
     assert_ne!(user.trim(), "0");
     assert!(file.contains("/healthz"));
