@@ -4,7 +4,8 @@
 //! sources ─► cluster ─► score ─► reconcile ─► act ─► verify ─► report
 //! ```
 //!
-//! Module map: `config` (typed configuration), `clock` (time), `store` (SQLite/Postgres),
+//! Module map: `domain` (pure types and rules: events, fingerprints, severity), `config`
+//! (typed configuration), `clock` (time), `store` (SQLite/Postgres),
 //! `scheduler` (cron, run ledger, leases), `sources` (where errors come from), `pipeline`
 //! (the stages, in order), `http` (health, readiness, metrics), `lifecycle` (signals and
 //! readiness), `metrics`, `telemetry` (logs), and `app` — the one place that wires concrete
@@ -13,6 +14,7 @@
 pub mod app;
 pub mod clock;
 pub mod config;
+pub mod domain;
 pub mod http;
 pub mod lifecycle;
 pub mod metrics;
