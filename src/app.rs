@@ -28,7 +28,10 @@ impl App {
     /// Opens the store (migrating it) and builds the scheduler.
     pub async fn build(config: Config, clock: SharedClock) -> anyhow::Result<App> {
         let store = Store::open(&config.database_url).await.with_context(|| {
-            format!("opening the store at {}", redact_url(&config.database_url))
+            format!(
+                "opening the store at {}",
+                crate::redact::Redactor::default().redact(&config.database_url)
+            )
         })?;
         let metrics = Arc::new(Metrics::new());
         let lease = LeaseSettings {
@@ -180,20 +183,6 @@ fn holder_id() -> String {
         std::process::id(),
         rand::random::<u32>() & 0xff_ffff
     )
-}
-
-/// Hides the password of a database URL for messages.
-pub fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let creds = &url[scheme + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
-    }
 }
 
 /// Pings the systemd watchdog at half its interval when the unit asks for it.

@@ -8,7 +8,8 @@
 //! (typed configuration), `clock` (time), `store` (SQLite/Postgres),
 //! `scheduler` (cron, run ledger, leases), `sources` (where errors come from), `pipeline`
 //! (the stages, in order), `http` (health, readiness, metrics), `lifecycle` (signals and
-//! readiness), `metrics`, `telemetry` (logs), and `app` — the one place that wires concrete
+//! readiness), `redact` (secrets and personal data scrubbed from
+//! everything that is stored or leaves the process), `metrics`, `telemetry` (logs), and `app` — the one place that wires concrete
 //! types together.
 
 pub mod app;
@@ -19,6 +20,7 @@ pub mod http;
 pub mod lifecycle;
 pub mod metrics;
 pub mod pipeline;
+pub mod redact;
 pub mod scheduler;
 pub mod sources;
 pub mod store;
