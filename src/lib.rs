@@ -4,7 +4,7 @@
 //! sources ─► cluster ─► score ─► reconcile ─► act ─► verify ─► report
 //! ```
 //!
-//! Module map: `domain` (pure types and rules: events, fingerprints, severity), `config`
+//! Module map: `cluster` (template mining for messages without a stack), `domain` (pure types and rules: events, fingerprints, severity), `config`
 //! (typed configuration), `clock` (time), `store` (SQLite/Postgres),
 //! `scheduler` (cron, run ledger, leases), `sources` (where errors come from), `pipeline`
 //! (the stages, in order), `http` (health, readiness, metrics), `lifecycle` (signals and
@@ -14,6 +14,7 @@
 
 pub mod app;
 pub mod clock;
+pub mod cluster;
 pub mod config;
 pub mod domain;
 pub mod http;

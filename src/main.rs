@@ -38,10 +38,20 @@ enum Command {
     CheckConfig,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Cluster log lines: read stdin (or --input), write `<cluster-id>\t<template>` per line,
+    /// in order, as lines arrive. Needs no configuration or database.
+    Cluster {
+        /// Read this file instead of standard input.
+        #[arg(long, value_name = "FILE")]
+        input: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Cluster { input } = &cli.command {
+        return cluster(input.as_deref());
+    }
     let default_path = PathBuf::from("triaged.toml");
     let source = match &cli.config {
         Some(p) => Source::Explicit(p),
@@ -80,9 +90,28 @@ fn main() -> ExitCode {
     code
 }
 
+fn cluster(input: Option<&std::path::Path>) -> ExitCode {
+    let stdout = std::io::stdout().lock();
+    let result = match input {
+        Some(path) => std::fs::File::open(path)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+            .and_then(|f| triaged::cluster::cluster_stream(f, stdout)),
+        None => triaged::cluster::cluster_stream(std::io::stdin().lock(), stdout),
+    };
+    match result {
+        Ok(_) => ExitCode::SUCCESS,
+        // A closed pipe (`| head`) is a normal end.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
     match command {
-        Command::CheckConfig => Ok(ExitCode::SUCCESS),
+        Command::CheckConfig | Command::Cluster { .. } => Ok(ExitCode::SUCCESS),
         Command::Migrate => {
             let store = Store::connect(&config.database_url).await?;
             store.migrate().await?;

@@ -248,3 +248,45 @@ fn once_ingest_reads_a_file_and_a_second_run_reads_only_new_lines() {
         "default store is ./triaged.db"
     );
 }
+
+#[test]
+fn cluster_reads_a_file_or_stdin_and_needs_no_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.log");
+    std::fs::write(
+        &input,
+        "conn 10.0.0.1 reset after 30ms\nconn 10.0.0.7 reset after 2ms\ndisk full\n",
+    )
+    .unwrap();
+    // A broken config must not matter: clustering reads no configuration.
+    std::fs::write(dir.path().join("triaged.toml"), "nonsense = 1\n").unwrap();
+    let out = Command::new(BIN)
+        .current_dir(dir.path())
+        .args(["cluster", "--input", input.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let ids: Vec<&str> = text
+        .lines()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 3);
+    assert_eq!(ids[0], ids[1]);
+    assert_ne!(ids[0], ids[2]);
+    assert!(
+        !dir.path().join("triaged.db").exists(),
+        "cluster must not open a store"
+    );
+
+    let missing = Command::new(BIN)
+        .args(["cluster", "--input", "/nonexistent/in.log"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/in.log"));
+}
