@@ -7,7 +7,14 @@ fn svc(name: &str) -> Service {
     Service::new(name).unwrap()
 }
 
-fn frame(module: &str, file: &str, function: &str, line: u32, in_app: bool) -> StackFrame {
+/// A frame with a line number (shared with the `normalize` tests).
+pub(super) fn frame(
+    module: &str,
+    file: &str,
+    function: &str,
+    line: u32,
+    in_app: bool,
+) -> StackFrame {
     StackFrame {
         module: module.into(),
         file: file.into(),
@@ -17,7 +24,7 @@ fn frame(module: &str, file: &str, function: &str, line: u32, in_app: bool) -> S
     }
 }
 
-fn nf(file: &str, function: &str) -> NormalizedFrame {
+pub(super) fn nf(file: &str, function: &str) -> NormalizedFrame {
     NormalizedFrame {
         file: file.into(),
         function: function.into(),

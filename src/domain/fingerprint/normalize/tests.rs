@@ -1,23 +1,8 @@
 //! Tests for `normalize`: modules, exception types, whole frames, library detection.
 
 use super::*;
+use crate::domain::fingerprint::tests::{frame, nf};
 
-fn frame(module: &str, file: &str, function: &str, line: u32, in_app: bool) -> StackFrame {
-    StackFrame {
-        module: module.into(),
-        file: file.into(),
-        function: function.into(),
-        line: Some(line),
-        in_app,
-    }
-}
-
-fn nf(file: &str, function: &str) -> NormalizedFrame {
-    NormalizedFrame {
-        file: file.into(),
-        function: function.into(),
-    }
-}
 #[test]
 fn modules_lose_generated_class_parts() {
     assert_eq!(
