@@ -64,7 +64,6 @@ impl App {
                 clock: self.clock.clone(),
                 files: FileInputs {
                     paths: self.config.sources.file.paths.clone(),
-                    service: self.config.sources.file.service.clone(),
                 },
             }),
             JobName::Summary | JobName::Triage | JobName::Verify => Arc::new(PendingJob),

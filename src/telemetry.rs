@@ -47,9 +47,9 @@ pub fn init(log: &LogConfig, telemetry: &TelemetryConfig) -> TelemetryGuard {
     } else {
         registry.with(tracing_subscriber::fmt::layer()).try_init()
     };
-    if result.is_err() {
-        // Already installed (tests call this more than once); keep the first.
-    }
+    // An error means a subscriber is already installed (tests call this more than once);
+    // the first one stays.
+    drop(result);
     TelemetryGuard {
         _sentry: sentry_guard,
     }

@@ -222,20 +222,9 @@ pub struct SourcesConfig {
 }
 
 /// Log files (JSON lines or plain text) read from a byte cursor.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct FileSourceConfig {
     /// Files to read; each keeps its own cursor.
     pub paths: Vec<PathBuf>,
-    /// The service name given to events from these files.
-    pub service: String,
-}
-
-impl Default for FileSourceConfig {
-    fn default() -> Self {
-        Self {
-            paths: Vec::new(),
-            service: "app".into(),
-        }
-    }
 }

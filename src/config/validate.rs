@@ -113,11 +113,6 @@ impl Config {
                 check(false, &format!("jobs.{name}.schedule"), e.to_string());
             }
         }
-        check(
-            !self.sources.file.service.trim().is_empty(),
-            "sources.file.service",
-            "must not be empty".into(),
-        );
     }
 }
 

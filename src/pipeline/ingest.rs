@@ -15,7 +15,6 @@ use crate::store::{Store, StoreError};
 #[derive(Debug, Clone)]
 pub struct FileInputs {
     pub paths: Vec<PathBuf>,
-    pub service: String,
 }
 
 /// What one ingest run did, written to the run ledger.
@@ -46,12 +45,10 @@ pub async fn run_ingest(
             .await?
             .and_then(|c| serde_json::from_str(&c).ok());
         let read_path = path.clone();
-        let batch = tokio::task::spawn_blocking(move || file::read_new_lines(&read_path, cursor))
-            .await
-            .map_err(|e| std::io::Error::other(e.to_string()))
-            .map_err(sqlx::Error::Io)?;
+        let batch =
+            tokio::task::spawn_blocking(move || file::read_new_lines(&read_path, cursor)).await;
         match batch {
-            Ok(batch) => {
+            Ok(Ok(batch)) => {
                 report.sources_read += 1;
                 report.lines_read += batch.lines.len();
                 if let Some(c) = batch.cursor {
@@ -59,8 +56,13 @@ pub async fn run_ingest(
                     store.save_cursor(&key, &position, clock.now()).await?;
                 }
             }
-            Err(e) => {
+            Ok(Err(e)) => {
                 tracing::warn!(source = %key, error = %e, "source unreadable; skipped this run");
+                report.failed_sources.push(key);
+            }
+            // The reader itself died (a panic): this source fails, the others go on.
+            Err(e) => {
+                tracing::error!(source = %key, error = %e, "source reader crashed; skipped this run");
                 report.failed_sources.push(key);
             }
         }

@@ -196,17 +196,6 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// The latest scheduled (not manual) tick of `job` in the ledger, whatever its status.
-    pub async fn latest_scheduled_run(&self, job: &str) -> Result<Option<RunRecord>, StoreError> {
-        let row = sqlx::query(select_runs!(
-            "WHERE job = $1 AND trigger_kind = 'schedule' ORDER BY scheduled_for DESC LIMIT 1"
-        ))
-        .bind(job)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| record(&r)).transpose()
-    }
-
     /// One run, if present.
     pub async fn run(
         &self,

@@ -283,6 +283,24 @@ fn cluster_reads_a_file_or_stdin_and_needs_no_config() {
         "cluster must not open a store"
     );
 
+    // The same lines on standard input get the same ids: ids come from content, not order
+    // of invocation.
+    let mut child = Command::new(BIN)
+        .arg("cluster")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&std::fs::read(&input).unwrap())
+        .unwrap();
+    let piped = child.wait_with_output().unwrap();
+    assert!(piped.status.success());
+    assert_eq!(String::from_utf8(piped.stdout).unwrap(), text);
+
     let missing = Command::new(BIN)
         .args(["cluster", "--input", "/nonexistent/in.log"])
         .output()
