@@ -22,6 +22,7 @@ pub mod lifecycle;
 pub mod metrics;
 pub mod pipeline;
 pub mod redact;
+pub mod sandbox;
 pub mod scheduler;
 pub mod sources;
 pub mod store;

@@ -97,6 +97,21 @@ impl Fingerprint {
         .unwrap_or_else(|| Self::from_template(&event.service, &template_of(&event.message)))
     }
 
+    /// The key on which one error's stacks from two sources merge even when their deeper
+    /// frames differ: service + exception type + the top in-app frame (as 16 hex digits).
+    /// `None` when no frame normalizes to anything.
+    pub fn merge_key(
+        service: &Service,
+        exception_type: Option<&str>,
+        frames: &[StackFrame],
+    ) -> Option<String> {
+        let top = select_frames(frames).into_iter().next()?;
+        let exception = normalize_exception_type(exception_type.unwrap_or_default());
+        let service = service_key(service);
+        let parts = ["merge", &service, &exception, &top.file, &top.function];
+        Some(digest(&parts).to_string())
+    }
+
     pub fn as_u64(self) -> u64 {
         self.0
     }

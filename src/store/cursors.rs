@@ -2,7 +2,7 @@
 //! counts nothing twice.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
 use super::{Store, StoreError};
 
@@ -26,16 +26,29 @@ impl Store {
         position: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO source_cursors (source, position, updated_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (source) DO UPDATE SET position = excluded.position, \
-                 updated_at = excluded.updated_at",
-        )
-        .bind(source)
-        .bind(position)
-        .bind(now.timestamp_millis())
-        .execute(&self.pool)
-        .await?;
+        let mut tx = self.pool.begin().await?;
+        save_cursor_in(&mut tx, source, position, now).await?;
+        tx.commit().await?;
         Ok(())
     }
+}
+
+/// Saves a cursor inside a transaction (with the data read up to it).
+pub(super) async fn save_cursor_in(
+    tx: &mut Transaction<'static, Any>,
+    source: &str,
+    position: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO source_cursors (source, position, updated_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (source) DO UPDATE SET position = excluded.position, \
+             updated_at = excluded.updated_at",
+    )
+    .bind(source)
+    .bind(position)
+    .bind(now.timestamp_millis())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

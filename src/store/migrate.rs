@@ -32,6 +32,7 @@ macro_rules! shared {
 const STEPS: &[Step] = &[
     shared!(1, "0001_run_ledger"),
     shared!(2, "0002_source_cursors"),
+    shared!(3, "0003_clusters"),
 ];
 
 /// The migrations for one backend, in order.

@@ -1,7 +1,9 @@
 //! The store: one API in domain words over SQLite (embedded default) or Postgres (production,
 //! several replicas), through `sqlx::Any`. Migrations run when it opens.
 
+mod clusters;
 mod cursors;
+mod housekeeping;
 mod migrate;
 mod runs;
 
@@ -11,6 +13,8 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use clusters::{ClusterRecord, IngestWrite};
+pub use housekeeping::RollUp;
 pub use runs::{RunOutcome, RunRecord, RunStatus, Trigger};
 
 /// Failures of the store adapter.
@@ -115,4 +119,25 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Epoch milliseconds, as every time column holds them.
+fn ms(at: chrono::DateTime<chrono::Utc>) -> i64 {
+    at.timestamp_millis()
+}
+
+/// A time column back to a time (out-of-range values clamp to the epoch).
+fn time(ms: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// A JSON column back to its type; a row that does not parse is reported as corrupt.
+fn parse_json<T: serde::de::DeserializeOwned>(
+    table: &'static str,
+    raw: &str,
+) -> Result<T, StoreError> {
+    serde_json::from_str(raw).map_err(|e| StoreError::Corrupt {
+        table,
+        reason: format!("unreadable JSON: {e}"),
+    })
 }

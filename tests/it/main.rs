@@ -3,6 +3,7 @@
 
 mod support;
 
+mod clusters;
 mod config;
 mod deploy;
 mod http;
