@@ -12,6 +12,9 @@ use std::time::Duration;
 use serde::Deserialize;
 
 pub use load::{ConfigError, ENV_PREFIX, Problem, Source};
+
+use crate::domain::cluster::ClusterLimits;
+use crate::domain::score::{SeverityPolicy, TierRules};
 pub use secret::Secret;
 
 /// The whole configuration. Every field has a default, so an empty file is a valid config.
@@ -32,6 +35,14 @@ pub struct Config {
     #[serde(default)]
     pub jobs: JobsConfig,
     pub sources: SourcesConfig,
+    /// Weights and thresholds of the nine severity dimensions.
+    pub severity: SeverityPolicy,
+    /// Which services and routes are business-critical.
+    pub tiers: TierRules,
+    /// Caps on what each cluster keeps.
+    pub clusters: ClusterLimits,
+    pub retention: RetentionConfig,
+    pub privacy: PrivacyConfig,
 }
 
 impl Default for Config {
@@ -46,6 +57,11 @@ impl Default for Config {
             scheduler: SchedulerConfig::default(),
             jobs: JobsConfig::default(),
             sources: SourcesConfig::default(),
+            severity: SeverityPolicy::default(),
+            tiers: TierRules::default(),
+            clusters: ClusterLimits::default(),
+            retention: RetentionConfig::default(),
+            privacy: PrivacyConfig::default(),
         }
     }
 }
@@ -227,4 +243,35 @@ pub struct SourcesConfig {
 pub struct FileSourceConfig {
     /// Files to read; each keeps its own cursor.
     pub paths: Vec<PathBuf>,
+}
+
+/// How long counts are kept: hourly for `hourly` (at least 8 days, the scoring baseline),
+/// then per day for `daily`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct RetentionConfig {
+    #[serde(with = "humantime_serde")]
+    pub hourly: Duration,
+    #[serde(with = "humantime_serde")]
+    pub daily: Duration,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        Self {
+            hourly: Duration::from_secs(14 * 86_400),
+            daily: Duration::from_secs(400 * 86_400),
+        }
+    }
+}
+
+/// Personal data and secrets.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PrivacyConfig {
+    /// Salt for hashing user ids (a secret, ≥ 16 bytes). Unset: triaged generates one per
+    /// installation and keeps it in the store; set it to keep hashes stable across stores.
+    pub user_salt: Option<Secret>,
+    /// Extra regular expressions whose matches are redacted everywhere.
+    pub redact_patterns: Vec<String>,
 }

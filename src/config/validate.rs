@@ -15,11 +15,13 @@ impl Config {
         overridden: &BTreeSet<String>,
         problems: &mut Vec<Problem>,
     ) {
-        let secrets: Vec<(&str, &mut Secret)> =
-            [("telemetry.sentry_dsn", self.telemetry.sentry_dsn.as_mut())]
-                .into_iter()
-                .filter_map(|(path, s)| s.map(|s| (path, s)))
-                .collect();
+        let secrets: Vec<(&str, &mut Secret)> = [
+            ("telemetry.sentry_dsn", self.telemetry.sentry_dsn.as_mut()),
+            ("privacy.user_salt", self.privacy.user_salt.as_mut()),
+        ]
+        .into_iter()
+        .filter_map(|(path, s)| s.map(|s| (path, s)))
+        .collect();
         for (path, secret) in secrets {
             if let Err(reason) = secret.resolve(env, overridden.contains(path)) {
                 problems.push(Problem::new(path, reason));
@@ -28,6 +30,7 @@ impl Config {
     }
 
     pub(super) fn validate(&self, problems: &mut Vec<Problem>) {
+        self.validate_triage(problems);
         let mut check = |ok: bool, path: &str, reason: String| {
             if !ok {
                 problems.push(Problem::new(path, reason));
@@ -112,6 +115,71 @@ impl Config {
             if let Err(e) = CronSchedule::parse(job.schedule(), chrono_tz::UTC) {
                 check(false, &format!("jobs.{name}.schedule"), e.to_string());
             }
+        }
+    }
+}
+
+impl Config {
+    /// Severity, tiers, cluster caps, retention and privacy.
+    fn validate_triage(&self, problems: &mut Vec<Problem>) {
+        let nested = |section: &str, found: Vec<(String, String)>| {
+            found
+                .into_iter()
+                .map(move |(key, reason)| Problem::new(format!("{section}.{key}"), reason))
+                .collect::<Vec<_>>()
+        };
+        problems.extend(nested("severity", self.severity.validate()));
+        problems.extend(nested("tiers", self.tiers.validate()));
+        let c = &self.clusters;
+        for (key, value, max) in [
+            ("max_users", c.max_users, 100_000),
+            ("max_endpoints", c.max_endpoints, 1_000),
+            ("max_releases", c.max_releases, 1_000),
+            ("max_hosts", c.max_hosts, 10_000),
+            ("max_source_keys", c.max_source_keys, 10_000),
+            ("max_samples", c.max_samples, 50),
+        ] {
+            if !(1..=max).contains(&value) {
+                problems.push(Problem::new(
+                    format!("clusters.{key}"),
+                    format!("must be 1 to {max}, got {value}"),
+                ));
+            }
+        }
+        let r = &self.retention;
+        if r.hourly < Duration::from_secs(8 * 86_400) {
+            problems.push(Problem::new(
+                "retention.hourly",
+                format!(
+                    "must be at least 8 days (scoring compares with the last 7), got {}",
+                    human(r.hourly)
+                ),
+            ));
+        }
+        if r.daily < r.hourly {
+            problems.push(Problem::new(
+                "retention.daily",
+                format!(
+                    "must be at least retention.hourly ({}), got {}",
+                    human(r.hourly),
+                    human(r.daily)
+                ),
+            ));
+        }
+        if let Err(e) = crate::redact::Redactor::new(&self.privacy.redact_patterns) {
+            problems.push(Problem::new("privacy.redact_patterns", e.to_string()));
+        }
+        if let Some(salt) = &self.privacy.user_salt
+            && !salt.expose().is_empty()
+            && salt.expose().len() < crate::domain::event::UserSalt::MIN_LEN
+        {
+            problems.push(Problem::new(
+                "privacy.user_salt",
+                format!(
+                    "must be at least {} bytes",
+                    crate::domain::event::UserSalt::MIN_LEN
+                ),
+            ));
         }
     }
 }

@@ -44,6 +44,7 @@
 
 mod dimensions;
 mod policy;
+mod tiers;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -55,6 +56,7 @@ pub use policy::{
     BreadthPolicy, Floors, LevelValues, NoveltyPolicy, PersistencePolicy, SeverityPolicy,
     Thresholds, TierValues, TrendPolicy, UsersPolicy, VolumePolicy, Weights,
 };
+pub use tiers::TierRules;
 
 /// Business criticality of a service or route, from config.
 #[derive(

@@ -3,5 +3,6 @@
 
 pub mod cluster;
 pub mod ingest;
+pub mod score;
 
 pub use ingest::{IngestReport, run_ingest};

@@ -103,6 +103,14 @@ fn the_example_config_loads_and_matches_the_defaults() {
         defaults.jobs.ingest.schedule()
     );
     assert_eq!(defaults.jobs.summary.schedule(), "0 9 * * *");
+    assert_eq!(example.severity, defaults.severity);
+    assert_eq!(example.tiers, defaults.tiers);
+    assert_eq!(example.clusters, defaults.clusters);
+    // Every other key, nested or not, holds its default (the job schedules, compared
+    // above, differ only in being written out).
+    let mut example = example;
+    example.jobs = defaults.jobs.clone();
+    assert_eq!(format!("{example:?}"), format!("{defaults:?}"));
 }
 
 #[test]
@@ -182,4 +190,30 @@ fn secrets_resolve_from_env_or_file_and_never_sit_in_the_file() {
     )
     .unwrap();
     assert_eq!(c.telemetry.sentry_dsn.unwrap().expose(), "https://k@f/2");
+}
+
+#[test]
+fn triage_sections_are_checked_with_their_paths() {
+    let found = problems(
+        r#"
+        [severity.weights]
+        users = -1.0
+        [tiers.routes]
+        "POST checkout" = "critical"
+        [tiers.services]
+        payments = "vital"
+        [clusters]
+        max_samples = 0
+        [retention]
+        hourly = "2days"
+        [privacy]
+        redact_patterns = ["(unclosed"]
+        "#,
+        &[],
+    );
+    assert!(has(&found, "severity.weights.users", "≥ 0"), "{found:?}");
+    assert!(has(&found, "tiers.services.payments", "vital"), "{found:?}");
+    assert!(has(&found, "clusters.max_samples", "1 to 50"), "{found:?}");
+    assert!(has(&found, "retention.hourly", "8 days"), "{found:?}");
+    assert!(has(&found, "privacy.redact_patterns", ""), "{found:?}");
 }
