@@ -118,7 +118,8 @@ pub enum Source {
     },
     File {
         path: String,
-        line: u64,
+        /// Byte offset of the record in the file.
+        offset: u64,
     },
 }
 

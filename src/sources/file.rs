@@ -8,6 +8,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+mod records;
+
+pub use records::{MAX_RECORD_BYTES, Record, group_records};
+
 /// At most this many bytes are read from one file per run, so memory stays bounded; the
 /// rest is read by the next run.
 pub const MAX_BYTES_PER_RUN: u64 = 64 * 1024 * 1024;
@@ -40,8 +44,8 @@ pub struct FileCursor {
 /// What one read returned.
 #[derive(Debug, Default)]
 pub struct FileBatch {
-    /// Complete lines, without their newline.
-    pub lines: Vec<String>,
+    /// Complete lines, without their newline, with the byte offset where each starts.
+    pub lines: Vec<(u64, String)>,
     /// The cursor after these lines; `None` for a pipe.
     pub cursor: Option<FileCursor>,
 }
@@ -69,7 +73,7 @@ pub fn read_new_lines(
             .read_to_end(&mut bytes)
             .map_err(io)?;
         return Ok(FileBatch {
-            lines: split_lines(&bytes, true).0,
+            lines: split_lines(&bytes, 0, true).0,
             cursor: None,
         });
     }
@@ -84,7 +88,7 @@ pub fn read_new_lines(
     file.take(MAX_BYTES_PER_RUN)
         .read_to_end(&mut bytes)
         .map_err(io)?;
-    let (lines, consumed) = split_lines(&bytes, false);
+    let (lines, consumed) = split_lines(&bytes, start, false);
     Ok(FileBatch {
         lines,
         cursor: Some(FileCursor {
@@ -94,9 +98,10 @@ pub fn read_new_lines(
     })
 }
 
-/// Splits on `\n` (dropping a trailing `\r`). Without `take_partial` a last line with no
-/// newline is left unread. Returns the lines and the bytes consumed.
-fn split_lines(bytes: &[u8], take_partial: bool) -> (Vec<String>, usize) {
+/// Splits on `\n` (dropping a trailing `\r`), each line with its offset (`base` + its
+/// position in `bytes`). Without `take_partial` a last line with no newline is left unread.
+/// Returns the lines and the bytes consumed.
+fn split_lines(bytes: &[u8], base: u64, take_partial: bool) -> (Vec<(u64, String)>, usize) {
     let mut lines = Vec::new();
     let mut consumed = 0;
     for chunk in bytes.split_inclusive(|b| *b == b'\n') {
@@ -104,11 +109,12 @@ fn split_lines(bytes: &[u8], take_partial: bool) -> (Vec<String>, usize) {
         if !complete && !take_partial {
             break;
         }
+        let at = base + consumed as u64;
         consumed += chunk.len();
         let line = chunk.strip_suffix(b"\n").unwrap_or(chunk);
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if !line.is_empty() {
-            lines.push(String::from_utf8_lossy(line).into_owned());
+            lines.push((at, String::from_utf8_lossy(line).into_owned()));
         }
     }
     (lines, consumed)
@@ -119,26 +125,31 @@ mod tests {
     use super::*;
     use std::io::Write;
 
+    fn texts(batch: &FileBatch) -> Vec<&str> {
+        batch.lines.iter().map(|(_, l)| l.as_str()).collect()
+    }
+
     #[test]
     fn reads_only_new_complete_lines_and_survives_truncation() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("app.log");
         std::fs::write(&path, b"one\ntwo\r\nthr").unwrap();
         let first = read_new_lines(&path, None).unwrap();
-        assert_eq!(first.lines, ["one", "two"]);
+        assert_eq!(texts(&first), ["one", "two"]);
+        assert_eq!(first.lines[1].0, 4, "offset of the second line");
         let mut f = std::fs::OpenOptions::new()
             .append(true)
             .open(&path)
             .unwrap();
         f.write_all(b"ee\n\xff\xfebad\n").unwrap();
         let second = read_new_lines(&path, first.cursor).unwrap();
-        assert_eq!(second.lines, ["three", "\u{fffd}\u{fffd}bad"]);
+        assert_eq!(texts(&second), ["three", "\u{fffd}\u{fffd}bad"]);
         let third = read_new_lines(&path, second.cursor).unwrap();
         assert!(third.lines.is_empty());
         // Truncated (copytruncate rotation): read from the start again.
         std::fs::write(&path, b"fresh\n").unwrap();
         let fourth = read_new_lines(&path, second.cursor).unwrap();
-        assert_eq!(fourth.lines, ["fresh"]);
+        assert_eq!(texts(&fourth), ["fresh"]);
     }
 
     #[test]

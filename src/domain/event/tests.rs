@@ -191,7 +191,7 @@ fn source_merge_keys() {
     assert_eq!(sentry.merge_key(), "sentry:web/77");
     let file = Source::File {
         path: "x.log".into(),
-        line: 3,
+        offset: 3,
     };
     assert_eq!(file.merge_key(), "file:x.log");
 }
@@ -201,7 +201,7 @@ fn unhandled_only_when_the_source_says_so() {
     let mut e = ErrorEvent {
         source: Source::File {
             path: "x.log".into(),
-            line: 1,
+            offset: 1,
         },
         timestamp: DateTime::<Utc>::from_timestamp(1_714_521_600, 0).unwrap(),
         service: Service::new("checkout").unwrap(),

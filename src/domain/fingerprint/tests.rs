@@ -325,7 +325,7 @@ fn of_event_prefers_the_stack() {
     let mut e = ErrorEvent {
         source: Source::File {
             path: "x.log".into(),
-            line: 1,
+            offset: 1,
         },
         timestamp: chrono::DateTime::from_timestamp(0, 0).unwrap(),
         service: svc("checkout"),
