@@ -6,12 +6,16 @@ use std::sync::Arc;
 
 use crate::clock::SharedClock;
 use crate::config::Config;
+use crate::domain::event::{Environment, Service, UserSalt};
 use crate::lifecycle::Lifecycle;
 use crate::metrics::Metrics;
-use crate::pipeline::{self, ingest::FileInputs};
+use crate::pipeline::{self, ingest::IngestSettings};
+use crate::redact::Redactor;
 use crate::scheduler::{
     CronSchedule, Job, JobFuture, JobName, LeaseSettings, RunContext, ScheduledJob, Scheduler,
 };
+use crate::sources::EventSource;
+use crate::sources::file::FileSource;
 use crate::store::{RunOutcome, Store, Trigger};
 
 /// Everything a running triaged holds.
@@ -22,6 +26,9 @@ pub struct App {
     pub metrics: Arc<Metrics>,
     pub lifecycle: Lifecycle,
     pub scheduler: Scheduler,
+    /// The key user ids are hashed with (config, else generated once per store).
+    pub salt: UserSalt,
+    pub redactor: Redactor,
 }
 
 impl App {
@@ -33,6 +40,9 @@ impl App {
                 crate::redact::Redactor::default().redact(&config.database_url)
             )
         })?;
+        let salt = user_salt(&config, &store).await?;
+        let redactor =
+            Redactor::new(&config.privacy.redact_patterns).context("privacy.redact_patterns")?;
         let metrics = Arc::new(Metrics::new());
         let lease = LeaseSettings {
             lease: config.scheduler.lease,
@@ -53,21 +63,57 @@ impl App {
             metrics,
             lifecycle: Lifecycle::new(),
             scheduler,
+            salt,
+            redactor,
         })
     }
 
+    /// Every configured source, built from config.
+    pub fn sources(&self) -> anyhow::Result<Vec<Box<dyn EventSource>>> {
+        let file = &self.config.sources.file;
+        let service = Service::new(&file.service).context("sources.file.service")?;
+        let environment =
+            Environment::new(&file.environment).context("sources.file.environment")?;
+        let mut sources: Vec<Box<dyn EventSource>> = Vec::new();
+        for path in &file.paths {
+            sources.push(Box::new(FileSource {
+                path: path.clone(),
+                service: service.clone(),
+                environment: environment.clone(),
+                salt: self.salt.clone(),
+            }));
+        }
+        Ok(sources)
+    }
+
+    fn ingest_settings(&self) -> IngestSettings {
+        IngestSettings {
+            limits: self.config.clusters.clone(),
+            severity: self.config.severity.clone(),
+            tiers: self.config.tiers.clone(),
+            redactor: self.redactor.clone(),
+            hourly_retention: self.config.retention.hourly,
+            daily_retention: self.config.retention.daily,
+        }
+    }
+
     /// The job bodies, by name.
-    pub fn job(&self, name: JobName) -> Arc<dyn Job> {
-        match name {
+    pub fn job(&self, name: JobName) -> anyhow::Result<Arc<dyn Job>> {
+        Ok(match name {
             JobName::Ingest => Arc::new(IngestJob {
+                metrics: self.metrics.clone(),
                 store: self.store.clone(),
                 clock: self.clock.clone(),
-                files: FileInputs {
-                    paths: self.config.sources.file.paths.clone(),
-                },
+                sources: self.sources()?,
+                settings: self.ingest_settings(),
             }),
-            JobName::Summary | JobName::Triage | JobName::Verify => Arc::new(PendingJob),
-        }
+            JobName::Triage => Arc::new(ScoreJob {
+                store: self.store.clone(),
+                clock: self.clock.clone(),
+                settings: self.ingest_settings(),
+            }),
+            JobName::Summary | JobName::Verify => Arc::new(PendingJob),
+        })
     }
 
     /// The enabled jobs with their schedules in the configured zone.
@@ -89,7 +135,7 @@ impl App {
                 out.push(ScheduledJob {
                     name,
                     schedule: CronSchedule::parse(cfg.schedule(), tz)?,
-                    job: self.job(name),
+                    job: self.job(name)?,
                 });
             }
         }
@@ -130,7 +176,7 @@ impl App {
     pub async fn run_once(&self, name: JobName) -> anyhow::Result<RunOutcome> {
         self.lifecycle
             .spawn_signal_handler(self.config.shutdown_grace);
-        let job = self.job(name);
+        let job = self.job(name)?;
         let outcome = self
             .scheduler
             .execute(
@@ -147,16 +193,64 @@ impl App {
 }
 
 struct IngestJob {
+    metrics: Arc<Metrics>,
     store: Store,
     clock: SharedClock,
-    files: FileInputs,
+    sources: Vec<Box<dyn EventSource>>,
+    settings: IngestSettings,
 }
 
 impl Job for IngestJob {
     fn run<'a>(&'a self, ctx: &'a RunContext) -> JobFuture<'a> {
         Box::pin(async move {
-            let report = pipeline::run_ingest(&self.store, &self.clock, &self.files, ctx).await?;
+            let now = self.clock.now();
+            let report =
+                pipeline::run_ingest(&self.store, &self.sources, &self.settings, now, ctx).await?;
+            let partial = report
+                .partial_failures
+                .iter()
+                .filter_map(|f| f.split_once(": ").map(|(source, _)| source));
+            self.metrics.ingested(
+                report.events,
+                report
+                    .failed_sources
+                    .iter()
+                    .map(String::as_str)
+                    .chain(partial),
+                report.bad_input.iter().flat_map(|(source, reasons)| {
+                    reasons
+                        .iter()
+                        .map(move |(reason, n)| (source.as_str(), reason.as_str(), *n))
+                }),
+            );
             Ok(serde_json::to_value(report)?)
+        })
+    }
+}
+
+/// The triage job as far as it goes today: every recent cluster scored and recorded.
+struct ScoreJob {
+    store: Store,
+    clock: SharedClock,
+    settings: IngestSettings,
+}
+
+impl Job for ScoreJob {
+    fn run<'a>(&'a self, _ctx: &'a RunContext) -> JobFuture<'a> {
+        Box::pin(async move {
+            let scored = pipeline::score::score_clusters(
+                &self.store,
+                &self.settings.severity,
+                &self.settings.tiers,
+                self.clock.now(),
+                None,
+            )
+            .await?;
+            let mut levels = std::collections::BTreeMap::<&str, u64>::new();
+            for (_, severity) in &scored {
+                *levels.entry(severity.level.as_str()).or_default() += 1;
+            }
+            Ok(serde_json::json!({ "stages": ["score"], "scored": scored.len(), "levels": levels }))
         })
     }
 }
@@ -170,6 +264,23 @@ impl Job for PendingJob {
             Ok(serde_json::json!({ "job": ctx.job.as_str(), "stages": "none configured" }))
         })
     }
+}
+
+/// The user-id salt: `privacy.user_salt` when set, else one generated at random the first
+/// time and kept in the store (so every replica and restart hashes alike).
+async fn user_salt(config: &Config, store: &Store) -> anyhow::Result<UserSalt> {
+    let bytes = match &config.privacy.user_salt {
+        Some(secret) => secret.expose().as_bytes().to_vec(),
+        None => store
+            .setting_or_create("user_salt", || {
+                let raw: [u8; 32] = rand::random();
+                raw.iter().map(|b| format!("{b:02x}")).collect()
+            })
+            .await
+            .context("reading the user-id salt from the store")?
+            .into_bytes(),
+    };
+    UserSalt::new(bytes).context("privacy.user_salt")
 }
 
 /// `host-pid-random`: unique per process, readable in the ledger.

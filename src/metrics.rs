@@ -23,6 +23,17 @@ struct JobOutcomeLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct SourceLabels {
+    source: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct BadInputLabels {
+    source: String,
+    reason: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct BuildLabels {
     version: String,
 }
@@ -33,6 +44,9 @@ pub struct Metrics {
     job_runs: Family<JobOutcomeLabels, Counter>,
     job_duration: Family<JobLabels, Histogram>,
     job_last_success: Family<JobLabels, Gauge<f64, AtomicU64>>,
+    events_ingested: Counter,
+    source_failures: Family<SourceLabels, Counter>,
+    bad_input: Family<BadInputLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -71,11 +85,32 @@ impl Metrics {
             })
             .set(1);
         registry.register("build_info", "Build information", build_info);
+        let events_ingested = Counter::default();
+        registry.register(
+            "ingested_events",
+            "Error events read from every source and clustered",
+            events_ingested.clone(),
+        );
+        let source_failures = Family::<SourceLabels, Counter>::default();
+        registry.register(
+            "source_failures",
+            "Ingest runs in which a source (or part of one) could not be read",
+            source_failures.clone(),
+        );
+        let bad_input = Family::<BadInputLabels, Counter>::default();
+        registry.register(
+            "source_bad_input",
+            "Bad input skipped or degraded, by source and reason",
+            bad_input.clone(),
+        );
         Self {
             registry,
             job_runs,
             job_duration,
             job_last_success,
+            events_ingested,
+            source_failures,
+            bad_input,
         }
     }
 
@@ -100,11 +135,66 @@ impl Metrics {
         }
     }
 
+    /// Records what one ingest run read: events, failed sources, bad input by reason.
+    pub fn ingested<'a>(
+        &self,
+        events: u64,
+        failed_sources: impl IntoIterator<Item = &'a str>,
+        bad_input: impl IntoIterator<Item = (&'a str, &'a str, u64)>,
+    ) {
+        self.events_ingested.inc_by(events);
+        for source in failed_sources {
+            self.source_failures
+                .get_or_create(&SourceLabels {
+                    source: source.to_string(),
+                })
+                .inc();
+        }
+        for (source, reason, n) in bad_input {
+            self.bad_input
+                .get_or_create(&BadInputLabels {
+                    source: source.to_string(),
+                    reason: reason.to_string(),
+                })
+                .inc_by(n);
+        }
+    }
+
     /// The text exposition format.
     pub fn render(&self) -> String {
         let mut out = String::new();
         // Writing to a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ingest_counters_render_with_their_labels() {
+        let metrics = Metrics::new();
+        metrics.ingested(
+            42,
+            ["cloudwatch"],
+            [
+                ("file:/x.log", "truncated_json", 3),
+                ("file:/x.log", "truncated_json", 2),
+            ],
+        );
+        let text = metrics.render();
+        assert!(text.contains("triaged_ingested_events_total 42"), "{text}");
+        assert!(
+            text.contains("triaged_source_failures_total{source=\"cloudwatch\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "triaged_source_bad_input_total{source=\"file:/x.log\",reason=\"truncated_json\"} 5"
+            ),
+            "{text}"
+        );
     }
 }

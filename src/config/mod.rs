@@ -238,11 +238,25 @@ pub struct SourcesConfig {
 }
 
 /// Log files (JSON lines or plain text) read from a byte cursor.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
 pub struct FileSourceConfig {
     /// Files to read; each keeps its own cursor.
     pub paths: Vec<PathBuf>,
+    /// The service of an event whose log line names none.
+    pub service: String,
+    /// The environment of an event whose log line names none.
+    pub environment: String,
+}
+
+impl Default for FileSourceConfig {
+    fn default() -> Self {
+        Self {
+            paths: Vec::new(),
+            service: "app".into(),
+            environment: "production".into(),
+        }
+    }
 }
 
 /// How long counts are kept: hourly for `hourly` (at least 8 days, the scoring baseline),

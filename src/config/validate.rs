@@ -166,6 +166,13 @@ impl Config {
                 ),
             ));
         }
+        let file = &self.sources.file;
+        if let Err(e) = crate::domain::event::Service::new(&file.service) {
+            problems.push(Problem::new("sources.file.service", e.to_string()));
+        }
+        if let Err(e) = crate::domain::event::Environment::new(&file.environment) {
+            problems.push(Problem::new("sources.file.environment", e.to_string()));
+        }
         if let Err(e) = crate::redact::Redactor::new(&self.privacy.redact_patterns) {
             problems.push(Problem::new("privacy.redact_patterns", e.to_string()));
         }

@@ -9,6 +9,7 @@
 //! - The raw user id is never stored: only `UserHash::from_raw(salt, raw)`.
 
 mod level;
+mod observed;
 mod user;
 
 use std::fmt;
@@ -17,6 +18,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use level::LogLevel;
+pub use observed::Observed;
 pub use user::{UserHash, UserSalt};
 
 /// Why a domain value was rejected.

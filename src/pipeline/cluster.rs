@@ -18,36 +18,12 @@ use crate::domain::cluster::{
     Resolution, Sample, TITLE_MAX,
 };
 use crate::domain::event::ErrorEvent;
+pub use crate::domain::event::Observed;
 use crate::domain::fingerprint::{Fingerprint, normalize_exception_type};
 use crate::redact::Redactor;
 
 /// Longest sample message kept, in bytes.
 pub const SAMPLE_MAX: usize = 2048;
-
-/// One thing a source saw: an event, how many times (Sentry reports hourly counts for
-/// an issue; a log line is one event at its timestamp) and what else the source knows.
-#[derive(Debug, Clone)]
-pub struct Observed {
-    pub event: ErrorEvent,
-    /// `(hour, events)`; empty means one event at `event.timestamp`.
-    pub counts: Vec<(DateTime<Utc>, u64)>,
-    /// Distinct users the source itself counted (Sentry's `userCount`).
-    pub reported_users: Option<u64>,
-    /// The host, task or stream that emitted it, for the breadth dimension.
-    pub host: Option<String>,
-}
-
-impl Observed {
-    /// A single event (a log line).
-    pub fn one(event: ErrorEvent, host: Option<String>) -> Observed {
-        Observed {
-            event,
-            counts: Vec::new(),
-            reported_users: None,
-            host,
-        }
-    }
-}
 
 /// What one run's clustering produced.
 #[derive(Debug, Default)]
@@ -59,13 +35,34 @@ pub struct ClusterBatch {
     pub events: u64,
 }
 
+impl ClusterBatch {
+    /// Adds `other` (a later part of the same run) to this batch.
+    pub fn merge(&mut self, other: ClusterBatch, limits: &ClusterLimits) {
+        for (fp, draft) in other.drafts {
+            match self.drafts.entry(fp) {
+                std::collections::btree_map::Entry::Vacant(v) => {
+                    v.insert(draft);
+                }
+                std::collections::btree_map::Entry::Occupied(mut o) => {
+                    o.get_mut().merge(draft, limits);
+                }
+            }
+        }
+        self.aliases.extend(other.aliases);
+        self.new_clusters += other.new_clusters;
+        self.events = self.events.saturating_add(other.events);
+    }
+}
+
 /// Assigns events to clusters; holds the template miner and the cluster index for a run.
 pub struct Clusterer<'a> {
     pub miner: TemplateMiner,
     pub index: ClusterIndex,
     redactor: &'a Redactor,
     limits: &'a ClusterLimits,
+    /// Everything since the last `commit` (one source's read).
     batch: ClusterBatch,
+    committed: ClusterBatch,
 }
 
 impl<'a> Clusterer<'a> {
@@ -81,7 +78,20 @@ impl<'a> Clusterer<'a> {
             redactor,
             limits,
             batch: ClusterBatch::default(),
+            committed: ClusterBatch::default(),
         }
+    }
+
+    /// Keeps what was added since the last commit (a source finished its read).
+    pub fn commit(&mut self) {
+        let pending = std::mem::take(&mut self.batch);
+        self.committed.merge(pending, self.limits);
+    }
+
+    /// Forgets what was added since the last commit (a source failed part-way: its cursor
+    /// does not move, so those events will be read again).
+    pub fn rollback(&mut self) -> u64 {
+        std::mem::take(&mut self.batch).events
     }
 
     /// Adds one observation; returns the cluster it counted towards (`None` when it
@@ -132,9 +142,11 @@ impl<'a> Clusterer<'a> {
         Some(fingerprint)
     }
 
-    /// The batch so far (drafts, aliases, counts); the miner and index stay for reuse.
+    /// Commits, then hands over everything committed (drafts, aliases, counts); the miner
+    /// and index stay for reuse.
     pub fn take_batch(&mut self) -> ClusterBatch {
-        std::mem::take(&mut self.batch)
+        self.commit();
+        std::mem::take(&mut self.committed)
     }
 
     fn identify(&mut self, event: &ErrorEvent) -> ClusterIdentity {

@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 mod records;
+mod source;
 
 pub use records::{MAX_RECORD_BYTES, Record, group_records};
+pub use source::FileSource;
 
 /// At most this many bytes are read from one file per run, so memory stays bounded; the
 /// rest is read by the next run.
@@ -48,6 +50,8 @@ pub struct FileBatch {
     pub lines: Vec<(u64, String)>,
     /// The cursor after these lines; `None` for a pipe.
     pub cursor: Option<FileCursor>,
+    /// Lines that were not valid UTF-8 (their bad bytes replaced).
+    pub invalid_utf8: u64,
 }
 
 /// The cursor key under which a file's position is stored.
@@ -72,9 +76,11 @@ pub fn read_new_lines(
         file.take(MAX_BYTES_PER_RUN)
             .read_to_end(&mut bytes)
             .map_err(io)?;
+        let (lines, _, invalid_utf8) = split_lines(&bytes, 0, true);
         return Ok(FileBatch {
-            lines: split_lines(&bytes, 0, true).0,
+            lines,
             cursor: None,
+            invalid_utf8,
         });
     }
     let start = match cursor {
@@ -88,9 +94,10 @@ pub fn read_new_lines(
     file.take(MAX_BYTES_PER_RUN)
         .read_to_end(&mut bytes)
         .map_err(io)?;
-    let (lines, consumed) = split_lines(&bytes, start, false);
+    let (lines, consumed, invalid_utf8) = split_lines(&bytes, start, false);
     Ok(FileBatch {
         lines,
+        invalid_utf8,
         cursor: Some(FileCursor {
             inode: meta.ino(),
             offset: start + consumed as u64,
@@ -100,10 +107,11 @@ pub fn read_new_lines(
 
 /// Splits on `\n` (dropping a trailing `\r`), each line with its offset (`base` + its
 /// position in `bytes`). Without `take_partial` a last line with no newline is left unread.
-/// Returns the lines and the bytes consumed.
-fn split_lines(bytes: &[u8], base: u64, take_partial: bool) -> (Vec<(u64, String)>, usize) {
+/// Returns the lines, the bytes consumed and how many lines were not valid UTF-8.
+fn split_lines(bytes: &[u8], base: u64, take_partial: bool) -> (Vec<(u64, String)>, usize, u64) {
     let mut lines = Vec::new();
     let mut consumed = 0;
+    let mut invalid = 0;
     for chunk in bytes.split_inclusive(|b| *b == b'\n') {
         let complete = chunk.ends_with(b"\n");
         if !complete && !take_partial {
@@ -114,10 +122,12 @@ fn split_lines(bytes: &[u8], base: u64, take_partial: bool) -> (Vec<(u64, String
         let line = chunk.strip_suffix(b"\n").unwrap_or(chunk);
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if !line.is_empty() {
-            lines.push((at, String::from_utf8_lossy(line).into_owned()));
+            let text = String::from_utf8_lossy(line);
+            invalid += u64::from(matches!(text, std::borrow::Cow::Owned(_)));
+            lines.push((at, text.into_owned()));
         }
     }
-    (lines, consumed)
+    (lines, consumed, invalid)
 }
 
 #[cfg(test)]
@@ -144,6 +154,7 @@ mod tests {
         f.write_all(b"ee\n\xff\xfebad\n").unwrap();
         let second = read_new_lines(&path, first.cursor).unwrap();
         assert_eq!(texts(&second), ["three", "\u{fffd}\u{fffd}bad"]);
+        assert_eq!((first.invalid_utf8, second.invalid_utf8), (0, 1));
         let third = read_new_lines(&path, second.cursor).unwrap();
         assert!(third.lines.is_empty());
         // Truncated (copytruncate rotation): read from the start again.

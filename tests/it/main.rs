@@ -7,6 +7,7 @@ mod clusters;
 mod config;
 mod deploy;
 mod http;
+mod ingest;
 mod process;
 mod scheduler;
 mod store;

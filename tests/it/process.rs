@@ -160,7 +160,7 @@ async fn sigterm_during_a_long_job_drains_then_exits_zero() {
     let run = ingest_run(&daemon.db_url).await;
     assert_eq!(run.status, RunStatus::Succeeded);
     let detail: serde_json::Value = serde_json::from_str(run.detail.as_deref().unwrap()).unwrap();
-    assert_eq!(detail["lines_read"], 3, "{detail}");
+    assert_eq!(detail["events"], 3, "{detail}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -235,14 +235,15 @@ fn once_ingest_reads_a_file_and_a_second_run_reads_only_new_lines() {
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(stdout.contains(expected), "{stdout}");
     };
-    run("\"lines_read\":2");
+    run("\"events\":2,\"failed_sources\":[],\"merged_across_sources\":0,\"new_clusters\":1");
     std::fs::OpenOptions::new()
         .append(true)
         .open(&log)
         .unwrap()
         .write_all(b"boom 3\n")
         .unwrap();
-    run("\"lines_read\":1");
+    // Only the new line, counted towards the cluster the first run made.
+    run("\"events\":1,\"failed_sources\":[],\"merged_across_sources\":0,\"new_clusters\":0");
     assert!(
         dir.path().join("triaged.db").exists(),
         "default store is ./triaged.db"

@@ -57,6 +57,23 @@ impl ClusterDraft {
         *hour = hour.saturating_add(o.events);
         self.stats.record(o, limits);
     }
+
+    /// Adds another draft of the same cluster (a later part of the same run).
+    pub fn merge(&mut self, other: ClusterDraft, limits: &ClusterLimits) {
+        self.first_seen = self.first_seen.min(other.first_seen);
+        self.last_seen = self.last_seen.max(other.last_seen);
+        self.events = self.events.saturating_add(other.events);
+        self.worst_level = self.worst_level.max(other.worst_level);
+        self.unhandled |= other.unhandled;
+        for (hour, n) in other.hours {
+            let slot = self.hours.entry(hour).or_default();
+            *slot = slot.saturating_add(n);
+        }
+        // The later draft's title and template reflect the template as it is now.
+        self.identity.title = other.identity.title;
+        self.identity.template = other.identity.template;
+        self.stats.merge(other.stats, limits);
+    }
 }
 
 /// Every known cluster, so a run can tell an existing cluster from a new one and merge an

@@ -224,3 +224,36 @@ fn titles_are_bounded() {
     assert!(draft.identity.title.chars().count() <= TITLE_MAX + 1);
     assert!(draft.stats.samples[0].message.len() <= SAMPLE_MAX + '…'.len_utf8());
 }
+
+#[test]
+fn a_rolled_back_source_leaves_nothing_behind() {
+    let redactor = Redactor::default();
+    let limits = ClusterLimits::default();
+    let mut clusterer = Clusterer::new(
+        TemplateMiner::new(),
+        ClusterIndex::default(),
+        &redactor,
+        &limits,
+    );
+    let boom = |n| {
+        Observed::one(
+            event(
+                "web",
+                cloudwatch(n),
+                "boom",
+                vec![frame("/app/a.js", "a", 1)],
+            ),
+            None,
+        )
+    };
+    clusterer.add(&boom(1));
+    clusterer.commit();
+    clusterer.add(&boom(2));
+    clusterer.add(&boom(3));
+    assert_eq!(clusterer.rollback(), 2);
+    clusterer.add(&boom(4));
+    let batch = clusterer.take_batch();
+    assert_eq!(batch.events, 2);
+    assert_eq!(batch.drafts.values().map(|d| d.events).sum::<u64>(), 2);
+    assert_eq!(batch.new_clusters, 1);
+}

@@ -1,0 +1,84 @@
+//! `FileSource`: one log file as an `EventSource` — new records since its byte cursor,
+//! each parsed (JSON or plain text, multi-line stacks) into an event.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use super::{FileCursor, cursor_key, group_records, read_new_lines};
+use crate::domain::event::{Environment, Observed, Service, Source, UserSalt};
+use crate::sources::parse::{EventDefaults, parse_message};
+use crate::sources::{EventSource, ReadFuture, Sink, SourceError, SourceRead};
+
+/// A log file read from its cursor.
+pub struct FileSource {
+    pub path: PathBuf,
+    pub service: Service,
+    pub environment: Environment,
+    pub salt: UserSalt,
+}
+
+impl EventSource for FileSource {
+    fn cursor_key(&self) -> String {
+        cursor_key(&self.path)
+    }
+
+    fn read<'a>(
+        &'a self,
+        cursor: Option<String>,
+        now: DateTime<Utc>,
+        sink: Sink<'a>,
+    ) -> ReadFuture<'a> {
+        Box::pin(async move {
+            let mut read = SourceRead::default();
+            let cursor: Option<FileCursor> = match cursor.as_deref().map(serde_json::from_str) {
+                Some(Ok(c)) => Some(c),
+                Some(Err(_)) => {
+                    read.bad("unreadable cursor (read from the start)");
+                    None
+                }
+                None => None,
+            };
+            let path = self.path.clone();
+            let batch = tokio::task::spawn_blocking(move || read_new_lines(&path, cursor))
+                .await
+                .map_err(|e| self.error(format!("reader crashed: {e}"), false))?
+                .map_err(|e| self.error(e.to_string(), e.is_retryable()))?;
+            let defaults = EventDefaults {
+                service: &self.service,
+                environment: &self.environment,
+                salt: &self.salt,
+            };
+            for _ in 0..batch.invalid_utf8 {
+                read.bad(crate::sources::parse::ParseIssue::InvalidUtf8.as_str());
+            }
+            let path = self.path.display().to_string();
+            for record in group_records(batch.lines) {
+                let parsed = parse_message(&record.text);
+                for issue in &parsed.issues {
+                    read.bad(issue.as_str());
+                }
+                let source = Source::File {
+                    path: path.clone(),
+                    offset: record.offset,
+                };
+                match parsed.into_event(source, now, &defaults) {
+                    Ok(event) => sink(Observed::one(event, None)),
+                    Err(e) => read.bad(format!("invalid event: {e}")),
+                }
+            }
+            read.cursor = batch.cursor.and_then(|c| serde_json::to_string(&c).ok());
+            Ok(read)
+        })
+    }
+}
+
+impl FileSource {
+    fn error(&self, reason: String, retryable: bool) -> SourceError {
+        SourceError {
+            source_key: self.cursor_key(),
+            reason,
+            retryable,
+        }
+    }
+}
