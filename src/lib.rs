@@ -18,6 +18,7 @@ pub mod cluster;
 pub mod config;
 pub mod domain;
 pub mod http;
+pub mod http_client;
 pub mod lifecycle;
 pub mod metrics;
 pub mod pipeline;

@@ -7,6 +7,7 @@
 //! production.
 
 pub mod faults;
+pub mod sentry;
 
 use std::net::SocketAddr;
 

@@ -9,6 +9,7 @@
 
 pub mod file;
 pub mod parse;
+pub mod sentry;
 
 use std::collections::BTreeMap;
 use std::future::Future;

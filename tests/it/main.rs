@@ -8,6 +8,8 @@ mod config;
 mod deploy;
 mod http;
 mod ingest;
+mod oas30;
 mod process;
 mod scheduler;
+mod sentry;
 mod store;
