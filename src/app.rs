@@ -15,7 +15,9 @@ use crate::scheduler::{
     CronSchedule, Job, JobFuture, JobName, LeaseSettings, RunContext, ScheduledJob, Scheduler,
 };
 use crate::sources::EventSource;
+use crate::sources::cloudwatch::{CloudWatchEvents, CloudWatchSource};
 use crate::sources::file::FileSource;
+use crate::sources::sentry::{SentryEvents, SentrySource};
 use crate::store::{RunOutcome, Store, Trigger};
 
 /// Everything a running triaged holds.
@@ -29,6 +31,8 @@ pub struct App {
     /// The key user ids are hashed with (config, else generated once per store).
     pub salt: UserSalt,
     pub redactor: Redactor,
+    /// Every configured source.
+    pub sources: Arc<Vec<Box<dyn EventSource>>>,
 }
 
 impl App {
@@ -43,6 +47,7 @@ impl App {
         let salt = user_salt(&config, &store).await?;
         let redactor =
             Redactor::new(&config.privacy.redact_patterns).context("privacy.redact_patterns")?;
+        let sources = Arc::new(build_sources(&config, &salt).await?);
         let metrics = Arc::new(Metrics::new());
         let lease = LeaseSettings {
             lease: config.scheduler.lease,
@@ -65,25 +70,8 @@ impl App {
             scheduler,
             salt,
             redactor,
+            sources,
         })
-    }
-
-    /// Every configured source, built from config.
-    pub fn sources(&self) -> anyhow::Result<Vec<Box<dyn EventSource>>> {
-        let file = &self.config.sources.file;
-        let service = Service::new(&file.service).context("sources.file.service")?;
-        let environment =
-            Environment::new(&file.environment).context("sources.file.environment")?;
-        let mut sources: Vec<Box<dyn EventSource>> = Vec::new();
-        for path in &file.paths {
-            sources.push(Box::new(FileSource {
-                path: path.clone(),
-                service: service.clone(),
-                environment: environment.clone(),
-                salt: self.salt.clone(),
-            }));
-        }
-        Ok(sources)
     }
 
     fn ingest_settings(&self) -> IngestSettings {
@@ -104,7 +92,7 @@ impl App {
                 metrics: self.metrics.clone(),
                 store: self.store.clone(),
                 clock: self.clock.clone(),
-                sources: self.sources()?,
+                sources: self.sources.clone(),
                 settings: self.ingest_settings(),
             }),
             JobName::Triage => Arc::new(ScoreJob {
@@ -196,7 +184,7 @@ struct IngestJob {
     metrics: Arc<Metrics>,
     store: Store,
     clock: SharedClock,
-    sources: Vec<Box<dyn EventSource>>,
+    sources: Arc<Vec<Box<dyn EventSource>>>,
     settings: IngestSettings,
 }
 
@@ -264,6 +252,46 @@ impl Job for PendingJob {
             Ok(serde_json::json!({ "job": ctx.job.as_str(), "stages": "none configured" }))
         })
     }
+}
+
+/// Every configured source: the files, then CloudWatch and Sentry when configured.
+async fn build_sources(
+    config: &Config,
+    salt: &UserSalt,
+) -> anyhow::Result<Vec<Box<dyn EventSource>>> {
+    let file = &config.sources.file;
+    let service = Service::new(&file.service).context("sources.file.service")?;
+    let environment = Environment::new(&file.environment).context("sources.file.environment")?;
+    let mut sources: Vec<Box<dyn EventSource>> = Vec::new();
+    for path in &file.paths {
+        sources.push(Box::new(FileSource {
+            path: path.clone(),
+            service: service.clone(),
+            environment: environment.clone(),
+            salt: salt.clone(),
+        }));
+    }
+    if let Some(cw) = &config.sources.cloudwatch {
+        let source = CloudWatchSource::connect(cw)
+            .await
+            .context("sources.cloudwatch")?;
+        sources.push(Box::new(CloudWatchEvents {
+            source,
+            environment: Environment::new(&cw.environment)
+                .context("sources.cloudwatch.environment")?,
+            salt: salt.clone(),
+        }));
+    }
+    if let Some(sentry) = &config.sources.sentry {
+        let token = sentry
+            .token
+            .as_ref()
+            .map(|t| t.expose())
+            .unwrap_or_default();
+        let source = SentrySource::new(sentry, token, salt.clone()).context("sources.sentry")?;
+        sources.push(Box::new(SentryEvents { source }));
+    }
+    Ok(sources)
 }
 
 /// The user-id salt: `privacy.user_salt` when set, else one generated at random the first

@@ -15,6 +15,8 @@ pub use load::{ConfigError, ENV_PREFIX, Problem, Source};
 
 use crate::domain::cluster::ClusterLimits;
 use crate::domain::score::{SeverityPolicy, TierRules};
+use crate::sources::cloudwatch::CloudWatchConfig;
+use crate::sources::sentry::SentryConfig;
 pub use secret::Secret;
 
 /// The whole configuration. Every field has a default, so an empty file is a valid config.
@@ -235,6 +237,10 @@ impl<'de> Deserialize<'de> for JobsConfig {
 #[serde(default)]
 pub struct SourcesConfig {
     pub file: FileSourceConfig,
+    /// CloudWatch Logs; off unless the section is present.
+    pub cloudwatch: Option<CloudWatchConfig>,
+    /// Sentry; off unless the section is present.
+    pub sentry: Option<SentryConfig>,
 }
 
 /// Log files (JSON lines or plain text) read from a byte cursor.

@@ -18,6 +18,13 @@ impl Config {
         let secrets: Vec<(&str, &mut Secret)> = [
             ("telemetry.sentry_dsn", self.telemetry.sentry_dsn.as_mut()),
             ("privacy.user_salt", self.privacy.user_salt.as_mut()),
+            (
+                "sources.sentry.token",
+                self.sources
+                    .sentry
+                    .as_mut()
+                    .and_then(|sentry| sentry.token.as_mut()),
+            ),
         ]
         .into_iter()
         .filter_map(|(path, s)| s.map(|s| (path, s)))
@@ -172,6 +179,24 @@ impl Config {
         }
         if let Err(e) = crate::domain::event::Environment::new(&file.environment) {
             problems.push(Problem::new("sources.file.environment", e.to_string()));
+        }
+        if let Some(cw) = &self.sources.cloudwatch
+            && let Err(e) = cw.validate()
+        {
+            problems.push(Problem::new("sources.cloudwatch", e.to_string()));
+        }
+        if let Some(sentry) = &self.sources.sentry {
+            if let Err(e) = sentry.validate() {
+                for line in e.lines() {
+                    problems.push(Problem::new("sources.sentry", line.to_owned()));
+                }
+            }
+            if sentry.token.is_none() {
+                problems.push(Problem::new(
+                    "sources.sentry.token",
+                    "required: the API token as \"${ENV_VAR}\" or \"file:/path\"",
+                ));
+            }
         }
         if let Err(e) = crate::redact::Redactor::new(&self.privacy.redact_patterns) {
             problems.push(Problem::new("privacy.redact_patterns", e.to_string()));

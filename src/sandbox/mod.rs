@@ -6,6 +6,7 @@
 //! reject what the vendor rejects, so a client bug fails a test here rather than in
 //! production.
 
+pub mod cloudwatch;
 pub mod faults;
 pub mod sentry;
 

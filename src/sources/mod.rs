@@ -7,6 +7,7 @@
 //! of part of the source (one log group) is reported in `partial_failures` while the rest
 //! is delivered. An `Err` means nothing it handed over this time may be kept.
 
+pub mod cloudwatch;
 pub mod file;
 pub mod parse;
 pub mod sentry;
@@ -33,7 +34,14 @@ pub struct SourceRead {
 impl SourceRead {
     /// Counts one piece of bad input.
     pub fn bad(&mut self, reason: impl Into<String>) {
-        *self.bad_input.entry(reason.into()).or_default() += 1;
+        self.bad_n(reason, 1);
+    }
+
+    /// Counts `n` pieces of bad input of one kind.
+    pub fn bad_n(&mut self, reason: impl Into<String>, n: u64) {
+        if n > 0 {
+            *self.bad_input.entry(reason.into()).or_default() += n;
+        }
     }
 }
 

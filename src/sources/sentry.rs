@@ -14,6 +14,7 @@
 mod config;
 mod convert;
 mod cursor;
+mod events;
 mod fetch;
 mod latest;
 mod link;
@@ -31,6 +32,7 @@ use crate::http_client::{HttpError, VendorClient};
 
 pub use config::SentryConfig;
 pub use cursor::{Listing, Resume, SentryCursor};
+pub use events::SentryEvents;
 pub use route::{endpoint_from_transaction, endpoint_from_url, route_of};
 
 /// The vendor name in errors and logs.
@@ -192,7 +194,7 @@ impl SentrySource {
             .map_err(|e| SentryError::Config(e.to_string()))?;
         let mut config = config.clone();
         config.base_url = config.base_url.trim_end_matches('/').to_owned();
-        config.token.clear();
+        config.token = None;
         Ok(SentrySource {
             config,
             token: token.to_owned(),

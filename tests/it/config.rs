@@ -217,3 +217,33 @@ fn triage_sections_are_checked_with_their_paths() {
     assert!(has(&found, "retention.hourly", "8 days"), "{found:?}");
     assert!(has(&found, "privacy.redact_patterns", ""), "{found:?}");
 }
+
+#[test]
+fn source_sections_are_checked_and_the_sentry_token_is_a_secret() {
+    let toml = r#"
+        [sources.cloudwatch]
+        groups = [{ name = "/ecs/checkout", service = "checkout" }]
+        page_limit = 20000
+        [sources.sentry]
+        org = "acme"
+    "#;
+    let found = problems(toml, &[]);
+    assert!(has(&found, "sources.cloudwatch", "page_limit"), "{found:?}");
+    assert!(has(&found, "sources.sentry.token", "required"), "{found:?}");
+    let literal = problems(
+        &format!("{toml}\ntoken = \"sntrys_literal\"").replace("page_limit = 20000", ""),
+        &[],
+    );
+    assert!(
+        has(&literal, "sources.sentry.token", "must not be written"),
+        "{literal:?}"
+    );
+    let from_env = Config::from_toml_str(
+        &format!("{toml}\ntoken = \"${{SENTRY_TOKEN}}\"").replace("page_limit = 20000", ""),
+        &env(&[("SENTRY_TOKEN", "sntrys_from_env")]),
+    )
+    .unwrap();
+    let sentry = from_env.sources.sentry.unwrap();
+    assert!(!format!("{sentry:?}").contains("sntrys_from_env"), "Debug hides it");
+    assert_eq!(sentry.token.unwrap().expose(), "sntrys_from_env");
+}

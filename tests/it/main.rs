@@ -10,6 +10,7 @@ mod http;
 mod ingest;
 mod oas30;
 mod process;
+mod sandbox_ingest;
 mod scheduler;
 mod sentry;
 mod store;

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::Secret;
 use crate::http_client::HttpPolicy;
 
 /// Settings of the Sentry source.
@@ -17,10 +18,11 @@ pub struct SentryConfig {
     pub org: String,
     /// Project slugs or ids; empty = every project the token sees.
     pub projects: Vec<String>,
-    /// Where the API token comes from. The source itself takes the token as a
-    /// constructor argument, so this field can hold a secret type in the real config.
+    /// The API token (`${ENV}` or `file:`; scopes `event:read`, `org:read`, and
+    /// `event:write` to resolve issues). The source takes the resolved token as a
+    /// constructor argument.
     #[serde(skip_serializing)]
-    pub token: String,
+    pub token: Option<Secret>,
     /// Sentry search applied to the issue list.
     pub query: String,
     /// Only events of this environment.
@@ -59,7 +61,7 @@ impl Default for SentryConfig {
             base_url: "https://sentry.io".to_owned(),
             org: String::new(),
             projects: Vec::new(),
-            token: String::new(),
+            token: None,
             query: "is:unresolved".to_owned(),
             environment: None,
             lookback: Duration::from_secs(24 * 3600),
