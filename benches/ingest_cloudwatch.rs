@@ -1,6 +1,8 @@
 //! Throughput of the CloudWatch source through the real AWS SDK against the loopback
 //! emulator: seeds EVENTS events (one group, four streams, the last 50 minutes), reads
-//! them all with the default filter pattern, and prints events/s and peak RSS.
+//! them all with the default filter pattern (phase 1: the SDK read alone), then runs the
+//! whole ingest on them (phase 2: SDK read → parse → cluster → SQLite store → score),
+//! and prints events/s for each and the peak RSS of the process (emulator included).
 //!
 //! Run: `cargo bench --bench ingest_cloudwatch` (optionally `-- 200000` for fewer events).
 
@@ -8,11 +10,20 @@ use std::time::{Duration, Instant};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_cloudwatchlogs::config::{Credentials, SharedCredentialsProvider};
+use tokio_util::sync::CancellationToken;
+use triaged::clock::{DrivenClock, SharedClock};
+use triaged::domain::event::{Environment, UserSalt};
+use triaged::pipeline::ingest::{IngestSettings, run_ingest};
+use triaged::redact::Redactor;
 use triaged::sandbox::SandboxServer;
 use triaged::sandbox::cloudwatch::{CloudWatchSandbox, SeedEvent};
+use triaged::scheduler::{JobName, RunContext};
+use triaged::sources::EventSource;
+use triaged::sources::cloudwatch::CloudWatchEvents;
 use triaged::sources::cloudwatch::{
     CloudWatchConfig, CloudWatchSource, DEFAULT_FILTER_PATTERN, LogGroupConfig,
 };
+use triaged::store::{Store, Trigger};
 
 const DEFAULT_EVENTS: usize = 1_000_000;
 const GROUP: &str = "/bench/api";
@@ -91,7 +102,64 @@ async fn run(events: usize) {
         batch.cursor.seen_len(),
         batch.cursor.to_json().len()
     );
-    println!("peak RSS (VmHWM, emulator + source): {}", peak_rss());
+    println!(
+        "peak RSS after phase 1 (VmHWM, emulator + source): {}",
+        peak_rss()
+    );
+    drop(batch);
+
+    // Phase 2: the ingest job's own path, into a fresh SQLite store.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&format!(
+        "sqlite://{}",
+        dir.path().join("bench.db").display()
+    ))
+    .await
+    .expect("store");
+    let salt = UserSalt::new(b"bench-salt-0123456789".to_vec()).expect("salt");
+    let sources: Vec<Box<dyn EventSource>> = vec![Box::new(CloudWatchEvents {
+        source,
+        environment: Environment::new("production").expect("environment"),
+        salt,
+    })];
+    let defaults = triaged::config::Config::default();
+    let settings = IngestSettings {
+        limits: defaults.clusters,
+        severity: defaults.severity,
+        tiers: defaults.tiers,
+        redactor: Redactor::default(),
+        hourly_retention: defaults.retention.hourly,
+        daily_retention: defaults.retention.daily,
+    };
+    let now = chrono::DateTime::from_timestamp_millis(now_ms).expect("now");
+    let clock: SharedClock = std::sync::Arc::new(DrivenClock::new(now));
+    let ctx = RunContext::new(
+        JobName::Ingest,
+        now,
+        Trigger::Manual,
+        clock,
+        CancellationToken::new(),
+    );
+    let ingesting = Instant::now();
+    let report = run_ingest(&store, &sources, &settings, now, &ctx)
+        .await
+        .expect("ingest");
+    let elapsed = ingesting.elapsed();
+    assert_eq!(
+        report.events, events as u64,
+        "every event ingested exactly once"
+    );
+    println!(
+        "ingested {} events into {} cluster(s) in {:.2?}: {:.0} events/s",
+        report.events,
+        report.clusters_touched,
+        elapsed,
+        report.events as f64 / elapsed.as_secs_f64()
+    );
+    println!(
+        "peak RSS after phase 2 (VmHWM, whole process): {}",
+        peak_rss()
+    );
 }
 
 fn peak_rss() -> String {

@@ -244,6 +244,9 @@ fn source_sections_are_checked_and_the_sentry_token_is_a_secret() {
     )
     .unwrap();
     let sentry = from_env.sources.sentry.unwrap();
-    assert!(!format!("{sentry:?}").contains("sntrys_from_env"), "Debug hides it");
+    assert!(
+        !format!("{sentry:?}").contains("sntrys_from_env"),
+        "Debug hides it"
+    );
     assert_eq!(sentry.token.unwrap().expose(), "sntrys_from_env");
 }
