@@ -37,6 +37,18 @@ impl SourceRead {
         self.bad_n(reason, 1);
     }
 
+    /// The saved cursor, parsed; one that does not parse is counted as bad input and the
+    /// source reads afresh (from the start of a file, from the lookback of a vendor).
+    pub fn saved_cursor<T: serde::de::DeserializeOwned>(&mut self, raw: Option<&str>) -> Option<T> {
+        match serde_json::from_str(raw?) {
+            Ok(cursor) => Some(cursor),
+            Err(_) => {
+                self.bad("unreadable cursor (read afresh)");
+                None
+            }
+        }
+    }
+
     /// Counts `n` pieces of bad input of one kind.
     pub fn bad_n(&mut self, reason: impl Into<String>, n: u64) {
         if n > 0 {
@@ -79,4 +91,25 @@ pub trait EventSource: Send + Sync {
         now: DateTime<Utc>,
         sink: Sink<'a>,
     ) -> ReadFuture<'a>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreadable_cursor_is_counted_and_read_afresh() {
+        let mut read = SourceRead::default();
+        let none: Option<Vec<u64>> = read.saved_cursor(None);
+        assert_eq!(none, None);
+        assert!(read.bad_input.is_empty());
+        let good: Option<Vec<u64>> = read.saved_cursor(Some("[1,2]"));
+        assert_eq!(good, Some(vec![1, 2]));
+        let bad: Option<Vec<u64>> = read.saved_cursor(Some("{not json"));
+        assert_eq!(bad, None);
+        assert_eq!(
+            read.bad_input.get("unreadable cursor (read afresh)"),
+            Some(&1)
+        );
+    }
 }

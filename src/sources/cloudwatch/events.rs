@@ -34,15 +34,8 @@ impl EventSource for CloudWatchEvents {
     ) -> ReadFuture<'a> {
         Box::pin(async move {
             let mut read = SourceRead::default();
-            let saved: BTreeMap<String, String> = match cursor.as_deref().map(serde_json::from_str)
-            {
-                Some(Ok(map)) => map,
-                Some(Err(_)) => {
-                    read.bad("unreadable cursor (read from the lookback)");
-                    BTreeMap::new()
-                }
-                None => BTreeMap::new(),
-            };
+            let saved: BTreeMap<String, String> =
+                read.saved_cursor(cursor.as_deref()).unwrap_or_default();
             let cursors: HashMap<String, GroupCursor> = saved
                 .iter()
                 .filter_map(|(group, c)| Some((group.clone(), GroupCursor::from_json(c).ok()?)))

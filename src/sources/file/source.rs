@@ -31,14 +31,7 @@ impl EventSource for FileSource {
     ) -> ReadFuture<'a> {
         Box::pin(async move {
             let mut read = SourceRead::default();
-            let cursor: Option<FileCursor> = match cursor.as_deref().map(serde_json::from_str) {
-                Some(Ok(c)) => Some(c),
-                Some(Err(_)) => {
-                    read.bad("unreadable cursor (read from the start)");
-                    None
-                }
-                None => None,
-            };
+            let cursor: Option<FileCursor> = read.saved_cursor(cursor.as_deref());
             let path = self.path.clone();
             let batch = tokio::task::spawn_blocking(move || read_new_lines(&path, cursor))
                 .await

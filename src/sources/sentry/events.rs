@@ -23,14 +23,7 @@ impl EventSource for SentryEvents {
     ) -> ReadFuture<'a> {
         Box::pin(async move {
             let mut read = SourceRead::default();
-            let cursor = match cursor.as_deref().map(SentryCursor::from_json) {
-                Some(Ok(c)) => c,
-                Some(Err(_)) => {
-                    read.bad("unreadable cursor (read from the lookback)");
-                    SentryCursor::default()
-                }
-                None => SentryCursor::default(),
-            };
+            let cursor: SentryCursor = read.saved_cursor(cursor.as_deref()).unwrap_or_default();
             let batch = self
                 .source
                 .pull(&cursor, now)
