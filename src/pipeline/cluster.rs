@@ -63,6 +63,9 @@ pub struct Clusterer<'a> {
     /// Everything since the last `commit` (one source's read).
     batch: ClusterBatch,
     committed: ClusterBatch,
+    /// The index as of the last commit, restored by `rollback` so clusters and merges
+    /// seen only in a dropped read are new again (and recorded) when read again.
+    committed_index: ClusterIndex,
 }
 
 impl<'a> Clusterer<'a> {
@@ -72,6 +75,7 @@ impl<'a> Clusterer<'a> {
         redactor: &'a Redactor,
         limits: &'a ClusterLimits,
     ) -> Self {
+        let committed_index = index.clone();
         Clusterer {
             miner,
             index,
@@ -79,6 +83,7 @@ impl<'a> Clusterer<'a> {
             limits,
             batch: ClusterBatch::default(),
             committed: ClusterBatch::default(),
+            committed_index,
         }
     }
 
@@ -86,11 +91,13 @@ impl<'a> Clusterer<'a> {
     pub fn commit(&mut self) {
         let pending = std::mem::take(&mut self.batch);
         self.committed.merge(pending, self.limits);
+        self.committed_index = self.index.clone();
     }
 
     /// Forgets what was added since the last commit (a source failed part-way: its cursor
     /// does not move, so those events will be read again).
     pub fn rollback(&mut self) -> u64 {
+        self.index = self.committed_index.clone();
         std::mem::take(&mut self.batch).events
     }
 

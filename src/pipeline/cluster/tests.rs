@@ -257,3 +257,46 @@ fn a_rolled_back_source_leaves_nothing_behind() {
     assert_eq!(batch.drafts.values().map(|d| d.events).sum::<u64>(), 2);
     assert_eq!(batch.new_clusters, 1);
 }
+
+#[test]
+fn a_cluster_first_seen_in_a_rolled_back_read_is_new_when_read_again() {
+    let redactor = Redactor::default();
+    let limits = ClusterLimits::default();
+    let mut clusterer = Clusterer::new(
+        TemplateMiner::new(),
+        ClusterIndex::default(),
+        &redactor,
+        &limits,
+    );
+    let a = Observed::one(
+        event(
+            "web",
+            cloudwatch(1),
+            "boom",
+            vec![frame("/app/a.js", "a", 1)],
+        ),
+        None,
+    );
+    let merged = Observed::one(
+        event(
+            "web",
+            sentry("9"),
+            "boom",
+            vec![frame("/app/a.js", "a", 2), frame("/app/r.js", "r", 1)],
+        ),
+        None,
+    );
+    clusterer.add(&a);
+    clusterer.add(&merged);
+    clusterer.rollback();
+    clusterer.add(&a);
+    clusterer.add(&merged);
+    let batch = clusterer.take_batch();
+    assert_eq!(batch.new_clusters, 1);
+    assert_eq!(
+        batch.aliases.len(),
+        1,
+        "the merge is recorded by the read that is kept"
+    );
+    assert_eq!(batch.events, 2);
+}
