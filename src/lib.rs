@@ -28,3 +28,4 @@ pub mod scheduler;
 pub mod sources;
 pub mod store;
 pub mod telemetry;
+pub mod tracker;

@@ -14,6 +14,7 @@ use serde::Deserialize;
 pub use load::{ConfigError, ENV_PREFIX, Problem, Source};
 
 use crate::domain::cluster::ClusterLimits;
+use crate::domain::lifecycle::{TriagePolicy, VerifyPolicy};
 use crate::domain::score::{SeverityPolicy, TierRules};
 use crate::sources::cloudwatch::CloudWatchConfig;
 use crate::sources::sentry::SentryConfig;
@@ -45,6 +46,12 @@ pub struct Config {
     pub clusters: ClusterLimits,
     pub retention: RetentionConfig,
     pub privacy: PrivacyConfig,
+    /// When to open, link, update and reopen tickets.
+    pub triage: TriagePolicy,
+    /// When the verify job closes tickets.
+    pub verify: VerifyPolicy,
+    /// Where tickets and chat link to.
+    pub links: LinksConfig,
 }
 
 impl Default for Config {
@@ -64,6 +71,9 @@ impl Default for Config {
             clusters: ClusterLimits::default(),
             retention: RetentionConfig::default(),
             privacy: PrivacyConfig::default(),
+            triage: TriagePolicy::default(),
+            verify: VerifyPolicy::default(),
+            links: LinksConfig::default(),
         }
     }
 }
@@ -294,4 +304,25 @@ pub struct PrivacyConfig {
     pub user_salt: Option<Secret>,
     /// Extra regular expressions whose matches are redacted everywhere.
     pub redact_patterns: Vec<String>,
+}
+
+/// Where tickets and chat messages link to.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct LinksConfig {
+    /// The dashboard's address as people reach it; each cluster's stable URL
+    /// (`<public_url>/clusters/<fingerprint>`) is attached to its ticket.
+    pub public_url: String,
+    /// AWS region of the CloudWatch Logs Insights console links (default: the CloudWatch
+    /// source's region, else us-east-1).
+    pub aws_region: Option<String>,
+}
+
+impl Default for LinksConfig {
+    fn default() -> Self {
+        LinksConfig {
+            public_url: "http://127.0.0.1:9464".into(),
+            aws_region: None,
+        }
+    }
 }

@@ -137,6 +137,23 @@ impl Config {
         };
         problems.extend(nested("severity", self.severity.validate()));
         problems.extend(nested("tiers", self.tiers.validate()));
+        let owned = |found: Vec<(&str, String)>| {
+            found
+                .into_iter()
+                .map(|(k, r)| (k.to_owned(), r))
+                .collect::<Vec<_>>()
+        };
+        problems.extend(nested("triage", owned(self.triage.problems())));
+        problems.extend(nested("verify", owned(self.verify.problems())));
+        let public = &self.links.public_url;
+        if !(public.starts_with("http://") || public.starts_with("https://"))
+            || public.ends_with('/')
+        {
+            problems.push(Problem::new(
+                "links.public_url",
+                format!("must be an http(s) URL without a trailing slash, got {public:?}"),
+            ));
+        }
         let c = &self.clusters;
         for (key, value, max) in [
             ("max_users", c.max_users, 100_000),

@@ -4,9 +4,13 @@
 //! - `cluster`: the bounded state kept per cluster (users, endpoints, releases, samples).
 //! - `event`: `ErrorEvent` and its validated parts (`Service`, `LogLevel`, `UserHash`, …).
 //! - `fingerprint`: `Fingerprint`, the stable cluster id, and the frame normalization rules.
+//! - `lifecycle`: the ticket lifecycle (reconcile, verify) as pure decisions → `Action`s.
 //! - `score`: `Severity` from a `ScoreInput` snapshot under a `SeverityPolicy`.
+//! - `ticket`: a tracker ticket as triaged sees it, and what it asks of the tracker.
 
 pub mod cluster;
 pub mod event;
 pub mod fingerprint;
+pub mod lifecycle;
 pub mod score;
+pub mod ticket;

@@ -103,6 +103,23 @@ pub async fn score_clusters(
     now: DateTime<Utc>,
     only: Option<&[Fingerprint]>,
 ) -> Result<Vec<(ClusterRecord, Severity)>, StoreError> {
+    let scored = assess_clusters(store, policy, tiers, now, only).await?;
+    for (cluster, severity) in &scored {
+        store
+            .save_severity(cluster.identity.fingerprint, severity, now)
+            .await?;
+    }
+    Ok(scored)
+}
+
+/// Like `score_clusters`, but writes nothing (for dry runs).
+pub async fn assess_clusters(
+    store: &Store,
+    policy: &SeverityPolicy,
+    tiers: &TierRules,
+    now: DateTime<Utc>,
+    only: Option<&[Fingerprint]>,
+) -> Result<Vec<(ClusterRecord, Severity)>, StoreError> {
     let since = now - Duration::hours(HISTORY_HOURS as i64);
     let clusters = store.clusters_seen_since(since).await?;
     let latest = latest_releases(&clusters);
@@ -120,7 +137,6 @@ pub async fn score_clusters(
         }
         let hourly = store.hourly_counts(fp, since, now).await?;
         let severity = Severity::assess(&score_input(&cluster, &hourly, &ctx), now, ctx.policy);
-        store.save_severity(fp, &severity, now).await?;
         scored.push((cluster, severity));
     }
     scored.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));

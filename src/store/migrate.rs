@@ -33,6 +33,7 @@ const STEPS: &[Step] = &[
     shared!(1, "0001_run_ledger"),
     shared!(2, "0002_source_cursors"),
     shared!(3, "0003_clusters"),
+    shared!(4, "0004_tickets"),
 ];
 
 /// The migrations for one backend, in order.

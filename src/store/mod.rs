@@ -6,6 +6,7 @@ mod cursors;
 mod housekeeping;
 mod migrate;
 mod runs;
+mod tickets;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -16,6 +17,7 @@ use sqlx::{AnyPool, Executor};
 pub use clusters::{ClusterRecord, IngestWrite};
 pub use housekeeping::RollUp;
 pub use runs::{RunOutcome, RunRecord, RunStatus, Trigger};
+pub use tickets::{Claim, StoredTicket, TicketEvent};
 
 /// Failures of the store adapter.
 #[derive(Debug, thiserror::Error)]
