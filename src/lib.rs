@@ -4,13 +4,15 @@
 //! sources ─► cluster ─► score ─► reconcile ─► act ─► verify ─► report
 //! ```
 //!
-//! Module map: `cluster` (template mining for messages without a stack), `domain` (pure types and rules: events, fingerprints, severity), `config`
-//! (typed configuration), `clock` (time), `store` (SQLite/Postgres),
-//! `scheduler` (cron, run ledger, leases), `sources` (where errors come from), `pipeline`
-//! (the stages, in order), `http` (health, readiness, metrics), `lifecycle` (signals and
-//! readiness), `redact` (secrets and personal data scrubbed from
-//! everything that is stored or leaves the process), `metrics`, `telemetry` (logs), and `app` — the one place that wires concrete
-//! types together.
+//! Module map: `cluster` (template mining for messages without a stack), `domain` (pure
+//! types and rules: events, fingerprints, severity, the ticket lifecycle, the health
+//! summary), `config` (typed configuration), `clock` (time), `store` (SQLite/Postgres),
+//! `scheduler` (cron, run ledger, leases), `sources` (where errors come from), `tracker`
+//! (Linear), `notify` (Slack and Teams), `pipeline` (the stages, in order), `http`
+//! (health, readiness, metrics), `lifecycle` (signals and readiness), `redact` (secrets and
+//! personal data scrubbed from everything that is stored or leaves the process), `sandbox`
+//! (loopback emulators of every vendor), `metrics`, `telemetry` (logs), and `app` — the one
+//! place that wires concrete types together.
 
 pub mod app;
 pub mod clock;
@@ -21,6 +23,7 @@ pub mod http;
 pub mod http_client;
 pub mod lifecycle;
 pub mod metrics;
+pub mod notify;
 pub mod pipeline;
 pub mod redact;
 pub mod sandbox;

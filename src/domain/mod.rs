@@ -13,4 +13,5 @@ pub mod event;
 pub mod fingerprint;
 pub mod lifecycle;
 pub mod score;
+pub mod summary;
 pub mod ticket;

@@ -9,6 +9,8 @@
 pub mod cloudwatch;
 pub mod faults;
 pub mod sentry;
+pub mod slack;
+pub mod teams;
 
 use std::net::SocketAddr;
 
