@@ -9,6 +9,8 @@ use crate::config::Config;
 use crate::domain::event::{Environment, Service, UserSalt};
 use crate::lifecycle::Lifecycle;
 use crate::metrics::Metrics;
+use crate::pipeline::facts::LinkSettings;
+use crate::pipeline::triage::{TriageReport, TriageSettings, run_triage, run_verify};
 use crate::pipeline::{self, ingest::IngestSettings};
 use crate::redact::Redactor;
 use crate::scheduler::{
@@ -19,6 +21,8 @@ use crate::sources::cloudwatch::{CloudWatchEvents, CloudWatchSource};
 use crate::sources::file::FileSource;
 use crate::sources::sentry::{SentryEvents, SentrySource};
 use crate::store::{RunOutcome, Store, Trigger};
+use crate::tracker::Tracker;
+use crate::tracker::linear::LinearTracker;
 
 /// Everything a running triaged holds.
 pub struct App {
@@ -33,6 +37,8 @@ pub struct App {
     pub redactor: Redactor,
     /// Every configured source.
     pub sources: Arc<Vec<Box<dyn EventSource>>>,
+    /// The issue tracker, when `[linear]` is configured.
+    pub tracker: Option<Arc<dyn Tracker>>,
 }
 
 impl App {
@@ -48,6 +54,7 @@ impl App {
         let redactor =
             Redactor::new(&config.privacy.redact_patterns).context("privacy.redact_patterns")?;
         let sources = Arc::new(build_sources(&config, &salt).await?);
+        let tracker = build_tracker(&config)?;
         let metrics = Arc::new(Metrics::new());
         let lease = LeaseSettings {
             lease: config.scheduler.lease,
@@ -71,6 +78,58 @@ impl App {
             salt,
             redactor,
             sources,
+            tracker,
+        })
+    }
+
+    fn triage_settings(&self) -> TriageSettings {
+        let config = &self.config;
+        let region = config
+            .links
+            .aws_region
+            .clone()
+            .or_else(|| {
+                config
+                    .sources
+                    .cloudwatch
+                    .as_ref()
+                    .map(|c| c.region.clone())
+                    .filter(|r| !r.is_empty())
+            })
+            .unwrap_or_else(|| "us-east-1".into());
+        TriageSettings {
+            triage: config.triage.clone(),
+            verify: config.verify.clone(),
+            severity: config.severity.clone(),
+            tiers: config.tiers.clone(),
+            links: LinkSettings {
+                public_url: config.links.public_url.clone(),
+                sentry: config
+                    .sources
+                    .sentry
+                    .as_ref()
+                    .map(|s| (s.base_url.clone(), s.org.clone())),
+                aws_region: region,
+            },
+        }
+    }
+
+    /// `triaged once triage|verify --dry-run`: the plan, with nothing written anywhere.
+    pub async fn dry_run(&self, name: JobName) -> anyhow::Result<TriageReport> {
+        let tracker = self
+            .tracker
+            .as_ref()
+            .context("a dry run needs the tracker: configure [linear]")?;
+        let settings = self.triage_settings();
+        let now = self.clock.now();
+        Ok(match name {
+            JobName::Triage => {
+                run_triage(&self.store, tracker.as_ref(), &settings, now, None, true).await?
+            }
+            JobName::Verify => {
+                run_verify(&self.store, tracker.as_ref(), &settings, now, true).await?
+            }
+            other => anyhow::bail!("--dry-run is for triage and verify, not {other}"),
         })
     }
 
@@ -94,13 +153,33 @@ impl App {
                 clock: self.clock.clone(),
                 sources: self.sources.clone(),
                 settings: self.ingest_settings(),
+                triage: self.tracker.clone().map(|t| (t, self.triage_settings())),
             }),
-            JobName::Triage => Arc::new(ScoreJob {
-                store: self.store.clone(),
-                clock: self.clock.clone(),
-                settings: self.ingest_settings(),
-            }),
-            JobName::Summary | JobName::Verify => Arc::new(PendingJob),
+            JobName::Triage => match &self.tracker {
+                Some(tracker) => Arc::new(TriageJob {
+                    store: self.store.clone(),
+                    clock: self.clock.clone(),
+                    tracker: tracker.clone(),
+                    settings: self.triage_settings(),
+                    verify: false,
+                }),
+                None => Arc::new(ScoreJob {
+                    store: self.store.clone(),
+                    clock: self.clock.clone(),
+                    settings: self.ingest_settings(),
+                }),
+            },
+            JobName::Verify => match &self.tracker {
+                Some(tracker) => Arc::new(TriageJob {
+                    store: self.store.clone(),
+                    clock: self.clock.clone(),
+                    tracker: tracker.clone(),
+                    settings: self.triage_settings(),
+                    verify: true,
+                }),
+                None => Arc::new(PendingJob),
+            },
+            JobName::Summary => Arc::new(PendingJob),
         })
     }
 
@@ -186,6 +265,8 @@ struct IngestJob {
     clock: SharedClock,
     sources: Arc<Vec<Box<dyn EventSource>>>,
     settings: IngestSettings,
+    /// With a tracker: clusters at or above `triage.immediate_score` are triaged now.
+    triage: Option<(Arc<dyn Tracker>, TriageSettings)>,
 }
 
 impl Job for IngestJob {
@@ -211,12 +292,75 @@ impl Job for IngestJob {
                         .map(move |(reason, n)| (source.as_str(), reason.as_str(), *n))
                 }),
             );
-            Ok(serde_json::to_value(report)?)
+            let mut value = serde_json::to_value(&report)?;
+            if let Some((tracker, settings)) = &self.triage {
+                let critical: Vec<_> = report
+                    .touched_scores
+                    .iter()
+                    .filter(|(_, score)| *score >= settings.triage.immediate_score)
+                    .map(|(fp, _)| *fp)
+                    .collect();
+                if !critical.is_empty() {
+                    // A failing tracker must not fail the ingest that already landed.
+                    let triaged = run_triage(
+                        &self.store,
+                        tracker.as_ref(),
+                        settings,
+                        now,
+                        Some(&critical),
+                        false,
+                    )
+                    .await;
+                    value["immediate_triage"] = match triaged {
+                        Ok(r) => serde_json::to_value(r.act)?,
+                        Err(e) => serde_json::json!({ "error": e.to_string() }),
+                    };
+                }
+            }
+            Ok(value)
         })
     }
 }
 
-/// The triage job as far as it goes today: every recent cluster scored and recorded.
+/// Triage (score → reconcile → act) or verify (auto-close, regression) against the tracker.
+struct TriageJob {
+    store: Store,
+    clock: SharedClock,
+    tracker: Arc<dyn Tracker>,
+    settings: TriageSettings,
+    verify: bool,
+}
+
+impl Job for TriageJob {
+    fn run<'a>(&'a self, _ctx: &'a RunContext) -> JobFuture<'a> {
+        Box::pin(async move {
+            let now = self.clock.now();
+            let tracker = self.tracker.as_ref();
+            let report = if self.verify {
+                run_verify(&self.store, tracker, &self.settings, now, false).await?
+            } else {
+                run_triage(&self.store, tracker, &self.settings, now, None, false).await?
+            };
+            if let Some(failure) = report.act.failed.iter().find(|f| !f.retry) {
+                return Err(format!(
+                    "{} for {} failed and needs a look: {}",
+                    failure.action, failure.fingerprint, failure.error
+                )
+                .into());
+            }
+            Ok(serde_json::json!({
+                "clusters": report.clusters_considered,
+                "planned": report.plan.len(),
+                "act": report.act,
+                "deferred": report.deferred,
+                "unreadable": report.unreadable,
+                "pending": report.pending,
+            }))
+        })
+    }
+}
+
+/// Without a tracker, triage only scores: every recent cluster scored and recorded.
 struct ScoreJob {
     store: Store,
     clock: SharedClock,
@@ -252,6 +396,32 @@ impl Job for PendingJob {
             Ok(serde_json::json!({ "job": ctx.job.as_str(), "stages": "none configured" }))
         })
     }
+}
+
+/// The Linear tracker when `[linear]` is configured.
+fn build_tracker(config: &Config) -> anyhow::Result<Option<Arc<dyn Tracker>>> {
+    let Some(linear) = &config.linear else {
+        return Ok(None);
+    };
+    let key = linear
+        .api_key
+        .as_ref()
+        .map(|k| k.expose())
+        .unwrap_or_default();
+    let mut linear = linear.clone();
+    // Every label triaged may put on a ticket must exist in the team.
+    for label in config
+        .triage
+        .labels
+        .iter()
+        .chain([&config.triage.flapping_label])
+    {
+        if !linear.labels.contains(label) {
+            linear.labels.push(label.clone());
+        }
+    }
+    let tracker = LinearTracker::new(&linear, key).context("linear")?;
+    Ok(Some(Arc::new(tracker)))
 }
 
 /// Every configured source: the files, then CloudWatch and Sentry when configured.

@@ -33,6 +33,13 @@ enum Command {
     Once {
         /// ingest, summary, triage or verify.
         job: JobName,
+        /// triage and verify: print the action plan and write nothing anywhere (no
+        /// tracker call that changes anything, no store write, no ledger row).
+        #[arg(long)]
+        dry_run: bool,
+        /// With --dry-run: print the plan as JSON instead of a table.
+        #[arg(long, requires = "dry_run")]
+        json: bool,
     },
     /// Check the configuration and print every problem with its key path (exit 2 if any).
     CheckConfig,
@@ -125,7 +132,21 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 .await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Once { job } => {
+        Command::Once {
+            job,
+            dry_run: true,
+            json,
+        } => {
+            let app = App::build(config, Arc::new(SystemClock)).await?;
+            let report = app.dry_run(job).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", report.table());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Once { job, .. } => {
             let app = App::build(config, Arc::new(SystemClock)).await?;
             match app.run_once(job).await? {
                 RunOutcome::Succeeded { detail } => {

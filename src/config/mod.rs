@@ -18,6 +18,7 @@ use crate::domain::lifecycle::{TriagePolicy, VerifyPolicy};
 use crate::domain::score::{SeverityPolicy, TierRules};
 use crate::sources::cloudwatch::CloudWatchConfig;
 use crate::sources::sentry::SentryConfig;
+use crate::tracker::linear::LinearConfig;
 pub use secret::Secret;
 
 /// The whole configuration. Every field has a default, so an empty file is a valid config.
@@ -52,6 +53,8 @@ pub struct Config {
     pub verify: VerifyPolicy,
     /// Where tickets and chat link to.
     pub links: LinksConfig,
+    /// The Linear team tickets go to; without it triage only scores.
+    pub linear: Option<LinearConfig>,
 }
 
 impl Default for Config {
@@ -74,6 +77,7 @@ impl Default for Config {
             triage: TriagePolicy::default(),
             verify: VerifyPolicy::default(),
             links: LinksConfig::default(),
+            linear: None,
         }
     }
 }

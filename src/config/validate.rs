@@ -19,6 +19,10 @@ impl Config {
             ("telemetry.sentry_dsn", self.telemetry.sentry_dsn.as_mut()),
             ("privacy.user_salt", self.privacy.user_salt.as_mut()),
             (
+                "linear.api_key",
+                self.linear.as_mut().and_then(|l| l.api_key.as_mut()),
+            ),
+            (
                 "sources.sentry.token",
                 self.sources
                     .sentry
@@ -212,6 +216,19 @@ impl Config {
                 problems.push(Problem::new(
                     "sources.sentry.token",
                     "required: the API token as \"${ENV_VAR}\" or \"file:/path\"",
+                ));
+            }
+        }
+        if let Some(linear) = &self.linear {
+            if let Err(e) = linear.validate() {
+                for line in e.lines() {
+                    problems.push(Problem::new("linear", line.to_owned()));
+                }
+            }
+            if linear.api_key.is_none() {
+                problems.push(Problem::new(
+                    "linear.api_key",
+                    "required: the API key as \"${ENV_VAR}\" or \"file:/path\"",
                 ));
             }
         }

@@ -23,7 +23,7 @@ mod reconcile;
 mod regression;
 mod verify;
 
-pub use content::{TicketLinks, fingerprint_line, ticket_content, ticket_title};
+pub use content::{TicketLinks, fingerprint_line, ticket_content, ticket_title, truncate};
 pub use ids::stable_uuid;
 pub use policy::{TriagePolicy, VerifyPolicy};
 pub use reconcile::{Lookup, MatchedBy, reconcile, worth_a_ticket};

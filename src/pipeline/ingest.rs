@@ -51,6 +51,9 @@ pub struct IngestReport {
     pub roll_up: RollUp,
     /// The highest-scoring clusters touched by this run: `(fingerprint, score, level)`.
     pub top_scores: Vec<(String, f64, String)>,
+    /// Every touched cluster with its new score (for triage at ingest time).
+    #[serde(skip)]
+    pub touched_scores: Vec<(Fingerprint, f64)>,
     pub stopped_early: bool,
 }
 
@@ -157,6 +160,10 @@ pub async fn run_ingest(
                     s.level.as_str().to_owned(),
                 )
             })
+            .collect();
+        report.touched_scores = scored
+            .iter()
+            .map(|(c, s)| (c.identity.fingerprint, s.score))
             .collect();
     }
     Ok(report)

@@ -271,3 +271,56 @@ async fn before_deciding(
     }
     replay_pending(store, tracker, now, &mut report.act).await
 }
+
+impl TriageReport {
+    /// The plan as a table a person reads in a terminal.
+    pub fn table(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let mode = if self.dry_run {
+            "dry run: nothing was written"
+        } else {
+            "done"
+        };
+        let _ = writeln!(
+            out,
+            "{} action(s) for {} cluster(s) ({mode})",
+            self.plan.len(),
+            self.clusters_considered
+        );
+        if !self.plan.is_empty() {
+            let _ = writeln!(
+                out,
+                "{:<8} {:<16} {:<10} {:<48} why",
+                "action", "cluster", "ticket", "title"
+            );
+        }
+        for p in &self.plan {
+            let a = &p.action;
+            let key = if a.ticket_key.is_empty() {
+                "(new)"
+            } else {
+                a.ticket_key.as_str()
+            };
+            let _ = writeln!(
+                out,
+                "{:<8} {:<16} {:<10} {:<48} {}",
+                a.kind.name(),
+                a.fingerprint.to_string(),
+                key,
+                crate::domain::lifecycle::truncate(&a.title, 48),
+                a.evidence
+            );
+        }
+        for (label, list) in [
+            ("deferred", &self.deferred),
+            ("unreadable", &self.unreadable),
+            ("pending", &self.pending),
+        ] {
+            for line in list {
+                let _ = writeln!(out, "{label}: {line}");
+            }
+        }
+        out
+    }
+}

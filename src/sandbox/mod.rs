@@ -8,6 +8,7 @@
 
 pub mod cloudwatch;
 pub mod faults;
+pub mod linear;
 pub mod sentry;
 pub mod slack;
 pub mod teams;

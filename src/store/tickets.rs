@@ -184,7 +184,7 @@ impl Store {
         since: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
         let row = sqlx::query(
-            "SELECT COALESCE(SUM(h.events), 0) FROM cluster_hours h \
+            "SELECT CAST(COALESCE(SUM(h.events), 0) AS BIGINT) FROM cluster_hours h \
              JOIN clusters c ON c.fingerprint = h.fingerprint \
              WHERE c.service = $1 AND c.fingerprint <> $2 AND h.hour >= $3",
         )

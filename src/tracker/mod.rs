@@ -1,7 +1,7 @@
 //! The issue tracker as triaged uses it: find tickets, create, comment, change state,
 //! priority and labels. `linear` is the implementation; the pipeline sees only `Tracker`.
 
-// linear: added with the client
+pub mod linear;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -8,6 +8,7 @@ mod config;
 mod deploy;
 mod http;
 mod ingest;
+mod lifecycle;
 mod oas30;
 mod process;
 mod sandbox_ingest;

@@ -1,0 +1,226 @@
+//! The ticket lifecycle against the Linear emulator, on a real store, with a driven clock
+//! and days of traffic: find before create, updates, auto-close, regressions, humans
+//! winning, outages, and two runs racing on one store.
+
+mod scenarios;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use tokio_util::sync::CancellationToken;
+use triaged::clock::{DrivenClock, SharedClock};
+use triaged::domain::event::{Environment, Service, UserSalt};
+use triaged::pipeline::facts::LinkSettings;
+use triaged::pipeline::ingest::{IngestSettings, run_ingest};
+use triaged::pipeline::triage::{TriageReport, TriageSettings, run_triage, run_verify};
+use triaged::redact::Redactor;
+use triaged::sandbox::SandboxServer;
+use triaged::sandbox::linear::{IssueSnapshot, LinearSandbox, load_schema, schema_path};
+use triaged::scheduler::{JobName, RunContext};
+use triaged::sources::EventSource;
+use triaged::sources::file::FileSource;
+use triaged::store::{Store, Trigger};
+use triaged::tracker::linear::{LinearConfig, LinearTracker};
+
+/// Monday 2026-11-16 00:00 UTC: day 0 of every scenario.
+pub fn day0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 16, 0, 0, 0).unwrap()
+}
+
+fn schema() -> Arc<apollo_compiler::validation::Valid<apollo_compiler::Schema>> {
+    static SCHEMA: OnceLock<Arc<apollo_compiler::validation::Valid<apollo_compiler::Schema>>> =
+        OnceLock::new();
+    SCHEMA
+        .get_or_init(|| Arc::new(load_schema(&schema_path()).expect("the Linear schema loads")))
+        .clone()
+}
+
+/// One scenario's world: a store, a log file per service, the Linear emulator and a
+/// tracker client pointed at it.
+pub struct World {
+    pub store: Store,
+    pub linear: Arc<LinearSandbox>,
+    _server: SandboxServer,
+    pub tracker: LinearTracker,
+    pub settings: TriageSettings,
+    dir: tempfile::TempDir,
+    services: Vec<&'static str>,
+}
+
+impl World {
+    pub async fn new(database_url: &str) -> World {
+        let store = Store::open(database_url).await.unwrap();
+        let linear = LinearSandbox::new(schema(), 7);
+        linear.add_team("ENG", "Engineering");
+        for label in ["triaged", "triaged:flapping", "triaged:ignore"] {
+            linear.add_label("ENG", label).unwrap();
+        }
+        let server = SandboxServer::start(linear.router()).await.unwrap();
+        let mut config = LinearConfig {
+            base_url: format!("{}/graphql", server.url()),
+            team: "ENG".into(),
+            labels: vec!["triaged".into(), "triaged:flapping".into()],
+            ..LinearConfig::default()
+        };
+        config.http.max_attempts = 2;
+        config.http.base_backoff = std::time::Duration::from_millis(5);
+        config.http.max_backoff = std::time::Duration::from_millis(20);
+        let tracker = LinearTracker::new(&config, &linear.api_key()).unwrap();
+        let defaults = triaged::config::Config::default();
+        let mut triage = defaults.triage.clone();
+        triage.min_score = 20.0;
+        let settings = TriageSettings {
+            triage,
+            verify: defaults.verify.clone(),
+            severity: defaults.severity.clone(),
+            tiers: defaults.tiers.clone(),
+            links: LinkSettings {
+                public_url: "http://triaged.test".into(),
+                sentry: None,
+                aws_region: "eu-west-1".into(),
+            },
+        };
+        World {
+            store,
+            linear,
+            _server: server,
+            tracker,
+            settings,
+            dir: tempfile::tempdir().unwrap(),
+            services: Vec::new(),
+        }
+    }
+
+    fn log_path(&self, service: &str) -> PathBuf {
+        self.dir.path().join(format!("{service}.log"))
+    }
+
+    /// Appends `count` occurrences of `message` in `service` spread over the hour
+    /// starting at `hour`.
+    pub fn log(
+        &mut self,
+        service: &'static str,
+        hour: DateTime<Utc>,
+        count: u32,
+        message: &str,
+        release: &str,
+    ) {
+        if !self.services.contains(&service) {
+            self.services.push(service);
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.log_path(service))
+            .unwrap();
+        for i in 0..count {
+            let at = hour + Duration::seconds(i64::from(i) * 3600 / i64::from(count.max(1)));
+            let line = serde_json::json!({
+                "timestamp": at.to_rfc3339(),
+                "level": "error",
+                "service": service,
+                "release": release,
+                "user_id": format!("user-{}", i % 7),
+                "message": message,
+            });
+            writeln!(file, "{line}").unwrap();
+        }
+    }
+
+    /// Reads every log file into the store as of `now`.
+    pub async fn ingest(&self, now: DateTime<Utc>) {
+        let sources: Vec<Box<dyn EventSource>> = self
+            .services
+            .iter()
+            .map(|s| {
+                Box::new(FileSource {
+                    path: self.log_path(s),
+                    service: Service::new(s).unwrap(),
+                    environment: Environment::new("production").unwrap(),
+                    salt: UserSalt::new(b"lifecycle-test-salt".to_vec()).unwrap(),
+                }) as Box<dyn EventSource>
+            })
+            .collect();
+        let clock: SharedClock = Arc::new(DrivenClock::new(now));
+        let ctx = RunContext::new(
+            JobName::Ingest,
+            now,
+            Trigger::Manual,
+            clock,
+            CancellationToken::new(),
+        );
+        let config = triaged::config::Config::default();
+        let settings = IngestSettings {
+            limits: config.clusters,
+            severity: config.severity,
+            tiers: config.tiers,
+            redactor: Redactor::default(),
+            hourly_retention: config.retention.hourly,
+            daily_retention: config.retention.daily,
+        };
+        let report = run_ingest(&self.store, &sources, &settings, now, &ctx)
+            .await
+            .unwrap();
+        assert!(report.failed_sources.is_empty(), "{report:?}");
+    }
+
+    pub async fn triage(&self, now: DateTime<Utc>) -> TriageReport {
+        self.linear.set_now(now);
+        run_triage(&self.store, &self.tracker, &self.settings, now, None, false)
+            .await
+            .unwrap()
+    }
+
+    pub async fn verify(&self, now: DateTime<Utc>) -> TriageReport {
+        self.linear.set_now(now);
+        run_verify(&self.store, &self.tracker, &self.settings, now, false)
+            .await
+            .unwrap()
+    }
+
+    /// Issues triaged created (not the ones people wrote).
+    pub fn created(&self) -> Vec<IssueSnapshot> {
+        self.linear
+            .issues()
+            .into_iter()
+            .filter(|i| i.created_by_api)
+            .collect()
+    }
+
+    /// The one issue whose title contains `text`.
+    pub fn issue(&self, text: &str) -> IssueSnapshot {
+        let found: Vec<IssueSnapshot> = self
+            .linear
+            .issues()
+            .into_iter()
+            .filter(|i| i.title.contains(text))
+            .collect();
+        assert_eq!(
+            found.len(),
+            1,
+            "exactly one issue titled like {text:?}: {found:#?}"
+        );
+        found.into_iter().next().unwrap()
+    }
+
+    /// The fingerprint of the cluster whose title contains `text`.
+    pub async fn fingerprint(
+        &self,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> triaged::domain::fingerprint::Fingerprint {
+        let clusters = self
+            .store
+            .clusters_seen_since(now - Duration::days(30))
+            .await
+            .unwrap();
+        let found: Vec<_> = clusters
+            .iter()
+            .filter(|c| c.identity.title.contains(text))
+            .collect();
+        assert_eq!(found.len(), 1, "one cluster titled like {text:?}");
+        found[0].identity.fingerprint
+    }
+}
