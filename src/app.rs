@@ -44,13 +44,36 @@ pub struct App {
 impl App {
     /// Opens the store (migrating it) and builds the scheduler.
     pub async fn build(config: Config, clock: SharedClock) -> anyhow::Result<App> {
-        let store = Store::open(&config.database_url).await.with_context(|| {
+        Self::build_with(config, clock, false).await
+    }
+
+    /// For `--dry-run`: the store is opened without migrating and nothing is written to
+    /// it (an unset user-id salt stays unset; a throwaway one stands in).
+    pub async fn build_read_only(config: Config, clock: SharedClock) -> anyhow::Result<App> {
+        Self::build_with(config, clock, true).await
+    }
+
+    async fn build_with(
+        config: Config,
+        clock: SharedClock,
+        read_only: bool,
+    ) -> anyhow::Result<App> {
+        let where_ = || {
             format!(
                 "opening the store at {}",
                 crate::redact::Redactor::default().redact(&config.database_url)
             )
-        })?;
-        let salt = user_salt(&config, &store).await?;
+        };
+        let store = if read_only {
+            Store::connect(&config.database_url)
+                .await
+                .with_context(where_)?
+        } else {
+            Store::open(&config.database_url)
+                .await
+                .with_context(where_)?
+        };
+        let salt = user_salt(&config, &store, read_only).await?;
         let redactor =
             Redactor::new(&config.privacy.redact_patterns).context("privacy.redact_patterns")?;
         let sources = Arc::new(build_sources(&config, &salt).await?);
@@ -466,14 +489,21 @@ async fn build_sources(
 
 /// The user-id salt: `privacy.user_salt` when set, else one generated at random the first
 /// time and kept in the store (so every replica and restart hashes alike).
-async fn user_salt(config: &Config, store: &Store) -> anyhow::Result<UserSalt> {
+async fn user_salt(config: &Config, store: &Store, read_only: bool) -> anyhow::Result<UserSalt> {
+    let generate = || {
+        let raw: [u8; 32] = rand::random();
+        raw.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
     let bytes = match &config.privacy.user_salt {
         Some(secret) => secret.expose().as_bytes().to_vec(),
+        None if read_only => store
+            .setting("user_salt")
+            .await
+            .context("reading the user-id salt from the store (run `triaged migrate` first?)")?
+            .unwrap_or_else(generate)
+            .into_bytes(),
         None => store
-            .setting_or_create("user_salt", || {
-                let raw: [u8; 32] = rand::random();
-                raw.iter().map(|b| format!("{b:02x}")).collect()
-            })
+            .setting_or_create("user_salt", generate)
             .await
             .context("reading the user-id salt from the store")?
             .into_bytes(),

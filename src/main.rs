@@ -137,7 +137,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             dry_run: true,
             json,
         } => {
-            let app = App::build(config, Arc::new(SystemClock)).await?;
+            let app = App::build_read_only(config, Arc::new(SystemClock)).await?;
             let report = app.dry_run(job).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);

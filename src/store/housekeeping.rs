@@ -77,6 +77,18 @@ impl Store {
 
     /// The setting `name`, created with `make()` the first time (by whichever replica
     /// gets there first; every replica then reads the same value).
+    /// An installation-wide value, if set.
+    pub async fn setting(&self, name: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT value FROM settings WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(row) => Some(row.try_get(0)?),
+            None => None,
+        })
+    }
+
     pub async fn setting_or_create(
         &self,
         name: &str,

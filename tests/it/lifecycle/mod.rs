@@ -2,6 +2,8 @@
 //! and days of traffic: find before create, updates, auto-close, regressions, humans
 //! winning, outages, and two runs racing on one store.
 
+mod crash;
+mod dry_run;
 mod scenarios;
 
 use std::io::Write;
@@ -91,6 +93,32 @@ impl World {
             dir: tempfile::tempdir().unwrap(),
             services: Vec::new(),
         }
+    }
+
+    /// The emulator's GraphQL endpoint.
+    pub fn linear_url(&self) -> String {
+        format!("{}/graphql", self._server.url())
+    }
+
+    /// A config file for the real binary: this world's store and Linear emulator (the
+    /// key from `$LINEAR_KEY`), and the test's triage thresholds.
+    pub fn config_file(&self, database_url: &str) -> PathBuf {
+        let path = self.dir.path().join("triaged.toml");
+        let t = &self.settings.triage;
+        std::fs::write(
+            &path,
+            format!(
+                "database_url = \"{database_url}\"\n[log]\nformat = \"text\"\nlevel = \"warn\"\n\
+                 [triage]\nmin_score = {}\nmin_events = {}\n[links]\npublic_url = \"http://triaged.test\"\n\
+                 [linear]\nbase_url = \"{}\"\napi_key = \"${{LINEAR_KEY}}\"\nteam = \"ENG\"\n\
+                 [linear.http]\nmax_attempts = 2\nbase_backoff = \"10ms\"\n",
+                t.min_score,
+                t.min_events,
+                self.linear_url()
+            ),
+        )
+        .unwrap();
+        path
     }
 
     fn log_path(&self, service: &str) -> PathBuf {

@@ -1,0 +1,163 @@
+//! Crash safety with real processes: `triaged once triage` killed (SIGKILL) while Linear
+//! holds the answer to a call that already landed — at the create, at the attachment, at
+//! a comment — and two processes triaging one Postgres store at once. Each ends with
+//! exactly one ticket (and one comment) per cluster.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration as StdDuration, Instant};
+
+use chrono::{DateTime, Duration, Utc};
+use triaged::sandbox::Fault;
+use triaged::sandbox::linear::IssueSnapshot;
+
+use super::World;
+use crate::support::TestDb;
+
+const BIN: &str = env!("CARGO_BIN_EXE_triaged");
+const CRASH: &str = "TypeError: Cannot read properties of undefined (reading 'cart')";
+
+fn spawn_triage(config: &Path, key: &str) -> Child {
+    Command::new(BIN)
+        .args(["--config", config.to_str().unwrap(), "once", "triage"])
+        .env("LINEAR_KEY", key)
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap()
+}
+
+fn finish(mut child: Child) {
+    let deadline = Instant::now() + StdDuration::from_secs(60);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "triaged once triage exited with {status}");
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "triaged once triage did not finish"
+        );
+        std::thread::sleep(StdDuration::from_millis(20));
+    }
+}
+
+/// Waits until the emulator shows `landed`, then kills the child while its answer is held.
+async fn kill_when(mut child: Child, what: &str, landed: impl Fn() -> bool) {
+    let deadline = Instant::now() + StdDuration::from_secs(60);
+    while !landed() {
+        assert!(Instant::now() < deadline, "{what} never landed");
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the child exited ({status}) before {what} landed");
+        }
+        tokio::time::sleep(StdDuration::from_millis(10)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+/// The start of an hour of traffic ending `n - 1` hours ago (real time: the child runs
+/// on the system clock).
+fn hours_ago(n: i64) -> DateTime<Utc> {
+    Utc::now() - Duration::hours(n)
+}
+
+fn ours(world: &World) -> Vec<IssueSnapshot> {
+    world.created()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kill_between_the_linear_call_and_the_store_write_never_doubles_a_ticket() {
+    for held in ["issueCreate", "attachmentCreate", "commentCreate"] {
+        let db = TestDb::sqlite().await;
+        let mut w = World::new(&db.url).await;
+        w.settings.triage.min_events = 30;
+        w.settings.triage.min_score = 10.0;
+        for h in (1..4).rev() {
+            w.log("checkout", hours_ago(h), 20, CRASH, "2.0");
+        }
+        w.ingest(Utc::now()).await;
+        let config = w.config_file(&db.url);
+        let key = w.linear.api_key();
+        if held == "commentCreate" {
+            // A ticket first; then four times the volume calls for one comment.
+            finish(spawn_triage(&config, &key));
+            for h in (1..4).rev() {
+                w.log("checkout", hours_ago(h), 60, CRASH, "2.0");
+            }
+            w.ingest(Utc::now()).await;
+        }
+        w.linear.limit_faults_to(&[held]);
+        w.linear.inject(Fault::Delay(StdDuration::from_secs(120)));
+        let child = spawn_triage(&config, &key);
+        kill_when(child, held, || match held {
+            "issueCreate" => ours(&w).len() == 1,
+            "attachmentCreate" => ours(&w).first().is_some_and(|i| i.attachments.len() == 1),
+            _ => ours(&w).first().is_some_and(|i| i.comments.len() == 1),
+        })
+        .await;
+        w.linear.limit_faults_to(&[]);
+        // The restarted process finds the intent, looks in Linear first, and completes it.
+        finish(spawn_triage(&config, &key));
+        finish(spawn_triage(&config, &key));
+        let issues = ours(&w);
+        assert_eq!(issues.len(), 1, "killed at {held}: {issues:#?}");
+        assert_eq!(issues[0].attachments.len(), 1, "killed at {held}");
+        let expected_comments = usize::from(held == "commentCreate");
+        assert_eq!(
+            issues[0].comments.len(),
+            expected_comments,
+            "killed at {held}: {:?}",
+            issues[0].comments
+        );
+        assert!(
+            w.store.pending_actions().await.unwrap().is_empty(),
+            "killed at {held}"
+        );
+        let stored = w.store.tickets().await.unwrap();
+        assert_eq!(stored.len(), 1);
+        assert_eq!(stored[0].record.key, issues[0].identifier);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_on_one_postgres_open_one_ticket_per_cluster() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let mut w = World::new(&db.url).await;
+    w.settings.triage.min_events = 30;
+    w.settings.triage.min_score = 10.0;
+    for (service, message) in [
+        ("checkout", CRASH),
+        ("payments", "KeyError: 'currency'"),
+        ("search", "IndexError: shard 4 unavailable"),
+    ] {
+        for h in (1..4).rev() {
+            w.log(service, hours_ago(h), 20, message, "2.0");
+        }
+    }
+    w.ingest(Utc::now()).await;
+    let config = w.config_file(&db.url);
+    let key = w.linear.api_key();
+    // Slow creates, so both processes are deciding and creating at the same time.
+    w.linear.limit_faults_to(&["issueCreate"]);
+    for _ in 0..6 {
+        w.linear.inject(Fault::Delay(StdDuration::from_millis(300)));
+    }
+    let first = spawn_triage(&config, &key);
+    let second = spawn_triage(&config, &key);
+    finish(first);
+    finish(second);
+    finish(spawn_triage(&config, &key));
+    let issues = ours(&w);
+    assert_eq!(issues.len(), 3, "{issues:#?}");
+    assert!(
+        issues.iter().all(|i| i.attachments.len() == 1),
+        "{issues:#?}"
+    );
+    assert_eq!(w.store.tickets().await.unwrap().len(), 3);
+    db.cleanup().await;
+}

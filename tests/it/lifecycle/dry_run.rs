@@ -1,0 +1,113 @@
+//! `triaged once triage --dry-run`: the plan is printed (a table, or JSON) and nothing is
+//! written anywhere — no tracker mutation, no ticket, no ledger row, no new score.
+
+use std::process::Command;
+
+use chrono::{Duration, Utc};
+
+use super::World;
+use crate::support::TestDb;
+
+const BIN: &str = env!("CARGO_BIN_EXE_triaged");
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_prints_the_plan_and_writes_nothing() {
+    let db = TestDb::sqlite().await;
+    let mut w = World::new(&db.url).await;
+    w.settings.triage.min_events = 30;
+    w.settings.triage.min_score = 10.0;
+    for h in (1..4).rev() {
+        w.log(
+            "checkout",
+            Utc::now() - Duration::hours(h),
+            20,
+            "KeyError: 'basket'",
+            "3.1",
+        );
+    }
+    w.ingest(Utc::now()).await;
+    let config = w.config_file(&db.url);
+    let before_runs = w.store.recent_runs(100).await.unwrap().len();
+    let before_clusters = w
+        .store
+        .clusters_seen_since(Utc::now() - Duration::days(2))
+        .await
+        .unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .args([
+                "--config",
+                config.to_str().unwrap(),
+                "once",
+                "triage",
+                "--dry-run",
+            ])
+            .args(args)
+            .env("LINEAR_KEY", w.linear.api_key())
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let table = run(&[]);
+    assert!(table.contains("dry run: nothing was written"), "{table}");
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("create") && l.contains("(new)") && l.contains("KeyError")),
+        "{table}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&run(&["--json"])).unwrap();
+    assert_eq!(json["dry_run"], true);
+    assert_eq!(json["plan"][0]["action"], "create", "{json:#}");
+    assert!(
+        json["plan"][0]["ticket"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("triaged-fingerprint")
+    );
+
+    let mutations: Vec<_> = w
+        .linear
+        .requests()
+        .into_iter()
+        .flat_map(|r| r.root_fields)
+        .filter(|f| f.ends_with("Create") || f.ends_with("Update"))
+        .collect();
+    assert!(mutations.is_empty(), "{mutations:?}");
+    assert!(w.linear.issues().is_empty());
+    assert!(w.store.tickets().await.unwrap().is_empty());
+    assert!(w.store.pending_actions().await.unwrap().is_empty());
+    assert_eq!(
+        w.store.recent_runs(100).await.unwrap().len(),
+        before_runs,
+        "no ledger row"
+    );
+    let after_clusters = w
+        .store
+        .clusters_seen_since(Utc::now() - Duration::days(2))
+        .await
+        .unwrap();
+    assert_eq!(
+        before_clusters
+            .iter()
+            .map(|c| c.severity.clone())
+            .collect::<Vec<_>>(),
+        after_clusters
+            .iter()
+            .map(|c| c.severity.clone())
+            .collect::<Vec<_>>(),
+        "scores are not saved"
+    );
+    assert_eq!(
+        w.store.setting("user_salt").await.unwrap(),
+        None,
+        "no salt written"
+    );
+    db.cleanup().await;
+}
