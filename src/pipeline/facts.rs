@@ -109,8 +109,8 @@ fn insights_url(facts: &ClusterFacts, group: &str, region: &str) -> String {
     );
     let start = (facts.first_seen - Duration::hours(1)).to_rfc3339();
     let end = (facts.last_seen + Duration::hours(1)).to_rfc3339();
-    // The console reads a JSURL object from the fragment, itself percent-encoded with `$`
-    // in place of `%`.
+    // The console reads a JSURL object after `?queryDetail=` (written `$3FqueryDetail$3D`:
+    // percent-encoding with `$` for `%`); JSURL itself only uses URL-safe characters.
     let detail = format!(
         "~(end~'{}~start~'{}~timeType~'ABSOLUTE~tz~'UTC~editorString~'{}~source~(~'{}))",
         jsurl(&end),
@@ -118,9 +118,8 @@ fn insights_url(facts: &ClusterFacts, group: &str, region: &str) -> String {
         jsurl(&query),
         jsurl(group)
     );
-    let fragment = urlencode(&format!("?queryDetail={detail}")).replace('%', "$");
     format!(
-        "https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#logsV2:logs-insights{fragment}"
+        "https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#logsV2:logs-insights$3FqueryDetail$3D{detail}"
     )
 }
 
@@ -133,17 +132,17 @@ fn longest_literal(title: &str) -> String {
         .to_owned()
 }
 
-/// JSURL string escaping: anything but `[A-Za-z0-9_.-]` becomes `*XX` (`**XXXX` beyond
-/// one byte).
+/// JSURL string escaping: anything but `[A-Za-z0-9_.-]` becomes `*xx` (`**xxxx` beyond
+/// one byte), as the console writes it.
 fn jsurl(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars() {
         if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') {
             out.push(c);
         } else if (c as u32) < 0x100 {
-            out.push_str(&format!("*{:02X}", c as u32));
+            out.push_str(&format!("*{:02x}", c as u32));
         } else {
-            out.push_str(&format!("**{:04X}", (c as u32).min(0xFFFF)));
+            out.push_str(&format!("**{:04x}", (c as u32).min(0xFFFF)));
         }
     }
     out
@@ -159,4 +158,72 @@ fn urlencode(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::domain::score::{ScoreInput, Severity, SeverityPolicy, Tier};
+
+    #[test]
+    fn tickets_link_to_the_cluster_sentry_and_logs_insights() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap();
+        let input = ScoreInput {
+            events_24h: 1,
+            hourly_counts: vec![],
+            users_24h: 0,
+            endpoints: 0,
+            services: 1,
+            hosts: 0,
+            tier: Tier::Normal,
+            worst_level: crate::domain::event::LogLevel::Error,
+            unhandled: false,
+            first_seen: at,
+            new_in_latest_release: false,
+            regressed: false,
+        };
+        let facts = ClusterFacts {
+            fingerprint: "00112233aabbccdd".parse().unwrap(),
+            service: "checkout".into(),
+            title: "KeyError: 'coupon'".into(),
+            exception_type: Some("KeyError".into()),
+            severity: Severity::assess(&input, at, &SeverityPolicy::default()),
+            first_seen: at,
+            last_seen: at,
+            events_24h: 1,
+            events_7d: 1,
+            users_24h: 0,
+            endpoints: vec![],
+            releases: vec![],
+            samples: vec![],
+            source_keys: vec!["sentry:web/4711".into(), "cloudwatch:/ecs/checkout".into()],
+            hours: vec![],
+        };
+        let settings = LinkSettings {
+            public_url: "https://triaged.acme.dev".into(),
+            sentry: Some(("https://sentry.io/".into(), "acme".into())),
+            aws_region: "eu-west-1".into(),
+        };
+        let links = ticket_links(&facts, &settings);
+        assert_eq!(
+            links.cluster_url,
+            "https://triaged.acme.dev/clusters/00112233aabbccdd"
+        );
+        assert_eq!(
+            links.sentry,
+            ["https://sentry.io/organizations/acme/issues/4711/"]
+        );
+        let (group, url) = &links.insights[0];
+        assert_eq!(group, "/ecs/checkout");
+        assert!(url.starts_with("https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:logs-insights$3FqueryDetail$3D"), "{url}");
+        assert!(url.ends_with("~source~(~'*2fecs*2fcheckout))"), "{url}");
+        assert!(
+            url.contains("~start~'2026-11-20T08*3a00*3a00*2b00*3a00~"),
+            "{url}"
+        );
+        assert!(url.contains("KeyError"), "{url}");
+        assert!(!url.contains(' ') && !url.contains('%'), "{url}");
+    }
 }

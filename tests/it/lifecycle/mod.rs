@@ -4,6 +4,7 @@
 
 mod crash;
 mod dry_run;
+mod immediate;
 mod scenarios;
 
 use std::io::Write;
@@ -103,6 +104,11 @@ impl World {
     /// A config file for the real binary: this world's store and Linear emulator (the
     /// key from `$LINEAR_KEY`), and the test's triage thresholds.
     pub fn config_file(&self, database_url: &str) -> PathBuf {
+        self.config_file_with(database_url, "")
+    }
+
+    /// `config_file` with more TOML appended.
+    pub fn config_file_with(&self, database_url: &str, extra: &str) -> PathBuf {
         let path = self.dir.path().join("triaged.toml");
         let t = &self.settings.triage;
         std::fs::write(
@@ -111,7 +117,7 @@ impl World {
                 "database_url = \"{database_url}\"\n[log]\nformat = \"text\"\nlevel = \"warn\"\n\
                  [triage]\nmin_score = {}\nmin_events = {}\n[links]\npublic_url = \"http://triaged.test\"\n\
                  [linear]\nbase_url = \"{}\"\napi_key = \"${{LINEAR_KEY}}\"\nteam = \"ENG\"\n\
-                 [linear.http]\nmax_attempts = 2\nbase_backoff = \"10ms\"\n",
+                 [linear.http]\nmax_attempts = 2\nbase_backoff = \"10ms\"\n{extra}",
                 t.min_score,
                 t.min_events,
                 self.linear_url()
@@ -121,7 +127,7 @@ impl World {
         path
     }
 
-    fn log_path(&self, service: &str) -> PathBuf {
+    pub fn log_path(&self, service: &str) -> PathBuf {
         self.dir.path().join(format!("{service}.log"))
     }
 
