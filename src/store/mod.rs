@@ -3,9 +3,12 @@
 
 mod clusters;
 mod cursors;
+#[cfg(test)]
+pub(crate) mod fixtures;
 mod housekeeping;
 mod migrate;
 mod runs;
+mod summary;
 mod tickets;
 
 use std::str::FromStr;

@@ -94,6 +94,7 @@ macro_rules! select_runs {
         )
     };
 }
+pub(super) use select_runs;
 
 fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
@@ -220,7 +221,7 @@ impl Store {
     }
 }
 
-fn record(row: &sqlx::any::AnyRow) -> Result<RunRecord, StoreError> {
+pub(super) fn record(row: &sqlx::any::AnyRow) -> Result<RunRecord, StoreError> {
     let trigger = match row.try_get::<String, _>("trigger_kind")?.as_str() {
         "manual" => Trigger::Manual,
         _ => Trigger::Schedule,
