@@ -7,9 +7,12 @@ use std::sync::Arc;
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::domain::event::{Environment, Service, UserSalt};
+use crate::domain::summary::{HealthSummary, Paragraph, template_paragraph};
 use crate::lifecycle::Lifecycle;
 use crate::metrics::Metrics;
+use crate::notify::{Destination, post_all};
 use crate::pipeline::facts::LinkSettings;
+use crate::pipeline::report::health_summary;
 use crate::pipeline::triage::{TriageReport, TriageSettings, run_triage, run_verify};
 use crate::pipeline::{self, ingest::IngestSettings};
 use crate::redact::Redactor;
@@ -137,6 +140,19 @@ impl App {
         }
     }
 
+    /// `triaged once summary --dry-run`: the summary of the 24 h ending now, and the
+    /// paragraph that would head it; nothing is posted or written.
+    pub async fn summary_preview(&self) -> anyhow::Result<(HealthSummary, Paragraph)> {
+        let summary = health_summary(
+            &self.store,
+            self.clock.now(),
+            Some(&self.config.links.public_url),
+        )
+        .await?;
+        let paragraph = template_paragraph(&summary);
+        Ok((summary, paragraph))
+    }
+
     /// `triaged once triage|verify --dry-run`: the plan, with nothing written anywhere.
     pub async fn dry_run(&self, name: JobName) -> anyhow::Result<TriageReport> {
         let tracker = self
@@ -202,7 +218,11 @@ impl App {
                 }),
                 None => Arc::new(PendingJob),
             },
-            JobName::Summary => Arc::new(PendingJob),
+            JobName::Summary => Arc::new(SummaryJob {
+                store: self.store.clone(),
+                destinations: self.config.notify.destinations.clone(),
+                dashboard_url: self.config.links.public_url.clone(),
+            }),
         })
     }
 
@@ -410,7 +430,52 @@ impl Job for ScoreJob {
     }
 }
 
-/// A job whose stages are not wired yet: it runs, claims its tick, and says so.
+/// The morning summary of the 24 h ending at the scheduled tick, posted to every
+/// destination. The run ledger makes it once per tick; a destination that fails does not
+/// stop the others, and its error (with the chat's answer) is the run's error.
+struct SummaryJob {
+    store: Store,
+    destinations: Vec<Destination>,
+    dashboard_url: String,
+}
+
+impl Job for SummaryJob {
+    fn run<'a>(&'a self, ctx: &'a RunContext) -> JobFuture<'a> {
+        Box::pin(async move {
+            let summary =
+                health_summary(&self.store, ctx.scheduled_for, Some(&self.dashboard_url)).await?;
+            let paragraph = template_paragraph(&summary);
+            let results = post_all(&self.destinations, &summary, &paragraph).await;
+            let posted: Vec<&str> = results
+                .iter()
+                .filter(|(_, r)| r.is_ok())
+                .map(|(name, _)| name.as_str())
+                .collect();
+            let failed: Vec<String> = results
+                .iter()
+                .filter_map(|(_, r)| r.as_ref().err().map(ToString::to_string))
+                .collect();
+            if !failed.is_empty() {
+                return Err(format!(
+                    "posted to [{}]; failed: {}",
+                    posted.join(", "),
+                    failed.join("; ")
+                )
+                .into());
+            }
+            Ok(serde_json::json!({
+                "window_end": ctx.scheduled_for,
+                "events": summary.events,
+                "previous_events": summary.previous_events,
+                "quiet": summary.is_quiet(),
+                "posted": posted,
+            }))
+        })
+    }
+}
+
+/// A job with nothing to do in this configuration (verify without a tracker): it claims
+/// its tick and says so.
 struct PendingJob;
 
 impl Job for PendingJob {

@@ -33,8 +33,9 @@ enum Command {
     Once {
         /// ingest, summary, triage or verify.
         job: JobName,
-        /// triage and verify: print the action plan and write nothing anywhere (no
-        /// tracker call that changes anything, no store write, no ledger row).
+        /// Print instead of doing: triage and verify print the action plan, summary prints
+        /// the message; nothing is written anywhere (no tracker change, no post, no store
+        /// write, no ledger row).
         #[arg(long)]
         dry_run: bool,
         /// With --dry-run: print the plan as JSON instead of a table.
@@ -138,6 +139,25 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             json,
         } => {
             let app = App::build_read_only(config, Arc::new(SystemClock)).await?;
+            if job == JobName::Summary {
+                let (summary, paragraph) = app.summary_preview().await?;
+                let slack = triaged::notify::slack::slack_message(&summary, &paragraph);
+                let teams = triaged::notify::teams::teams_message(&summary, &paragraph);
+                if json {
+                    let all = serde_json::json!({
+                        "summary": summary, "paragraph": paragraph, "slack": slack, "teams": teams,
+                    });
+                    println!("{}", serde_json::to_string_pretty(&all)?);
+                } else {
+                    println!("{}\n", paragraph.text);
+                    println!(
+                        "Slack payload:\n{}\n",
+                        serde_json::to_string_pretty(&slack)?
+                    );
+                    println!("Teams payload:\n{}", serde_json::to_string_pretty(&teams)?);
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
             let report = app.dry_run(job).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);

@@ -16,6 +16,7 @@ pub use load::{ConfigError, ENV_PREFIX, Problem, Source};
 use crate::domain::cluster::ClusterLimits;
 use crate::domain::lifecycle::{TriagePolicy, VerifyPolicy};
 use crate::domain::score::{SeverityPolicy, TierRules};
+use crate::notify::Destination;
 use crate::sources::cloudwatch::CloudWatchConfig;
 use crate::sources::sentry::SentryConfig;
 use crate::tracker::linear::LinearConfig;
@@ -55,6 +56,8 @@ pub struct Config {
     pub links: LinksConfig,
     /// The Linear team tickets go to; without it triage only scores.
     pub linear: Option<LinearConfig>,
+    /// Where the morning summary is posted.
+    pub notify: NotifyConfig,
 }
 
 impl Default for Config {
@@ -78,6 +81,7 @@ impl Default for Config {
             verify: VerifyPolicy::default(),
             links: LinksConfig::default(),
             linear: None,
+            notify: NotifyConfig::default(),
         }
     }
 }
@@ -329,4 +333,12 @@ impl Default for LinksConfig {
             aws_region: None,
         }
     }
+}
+
+/// Chat destinations of the morning summary (`[[notify.destinations]]`).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotifyConfig {
+    /// Slack incoming webhooks and Teams workflow webhooks; each is posted to on its own.
+    pub destinations: Vec<Destination>,
 }

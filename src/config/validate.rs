@@ -38,6 +38,15 @@ impl Config {
                 problems.push(Problem::new(path, reason));
             }
         }
+        let literal_allowed = overridden.contains("notify.destinations");
+        for (i, destination) in self.notify.destinations.iter_mut().enumerate() {
+            if let Err(reason) = destination.resolve_webhook_url(env, literal_allowed) {
+                problems.push(Problem::new(
+                    format!("notify.destinations[{i}].webhook_url"),
+                    reason,
+                ));
+            }
+        }
     }
 
     pub(super) fn validate(&self, problems: &mut Vec<Problem>) {
@@ -217,6 +226,11 @@ impl Config {
                     "sources.sentry.token",
                     "required: the API token as \"${ENV_VAR}\" or \"file:/path\"",
                 ));
+            }
+        }
+        for (i, destination) in self.notify.destinations.iter().enumerate() {
+            if let Err(reason) = destination.validate() {
+                problems.push(Problem::new(format!("notify.destinations[{i}]"), reason));
             }
         }
         if let Some(linear) = &self.linear {

@@ -15,3 +15,4 @@ mod sandbox_ingest;
 mod scheduler;
 mod sentry;
 mod store;
+mod summary;

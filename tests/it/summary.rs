@@ -1,0 +1,215 @@
+//! The morning summary end to end: `triaged once summary` posts the store's last 24 h to
+//! the Slack and Teams emulators (the card valid against Adaptive Card 1.5), `--dry-run`
+//! prints it and posts nothing, one destination failing does not stop the other, and a
+//! scheduled window is posted once however often it is run.
+
+use std::process::Command;
+use std::sync::Arc;
+
+use chrono::{Duration, TimeZone, Utc};
+use serde_json::Value;
+use triaged::app::App;
+use triaged::clock::DrivenClock;
+use triaged::config::Config;
+use triaged::sandbox::slack::SlackSandbox;
+use triaged::sandbox::teams::TeamsSandbox;
+use triaged::sandbox::{FaultKnobs, SandboxServer};
+use triaged::scheduler::JobName;
+use triaged::store::{RunOutcome, Trigger};
+
+use crate::lifecycle::World;
+use crate::support::TestDb;
+
+const BIN: &str = env!("CARGO_BIN_EXE_triaged");
+
+fn card_validator() -> jsonschema::Validator {
+    let path = triaged::sandbox::linear::contracts_dir().join("teams/adaptive-card-1.5.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft6)
+        .build(&schema)
+        .unwrap()
+}
+
+struct Chats {
+    slack: Arc<SlackSandbox>,
+    teams: Arc<TeamsSandbox>,
+    slack_url: String,
+    teams_url: String,
+    _servers: (SandboxServer, SandboxServer),
+}
+
+async fn chats() -> Chats {
+    let slack = SlackSandbox::new(3);
+    let teams = TeamsSandbox::new(4);
+    let slack_server = SandboxServer::start(slack.router()).await.unwrap();
+    let teams_server = SandboxServer::start(teams.router()).await.unwrap();
+    Chats {
+        slack_url: slack.webhook_url(&slack_server.url()),
+        teams_url: teams.webhook_url(&teams_server.url()),
+        slack,
+        teams,
+        _servers: (slack_server, teams_server),
+    }
+}
+
+const DESTINATIONS: &str = "[[notify.destinations]]\nkind = \"slack\"\nname = \"ops\"\nwebhook_url = \"${SLACK_URL}\"\n\
+    [notify.destinations.http]\nmax_attempts = 2\nbase_backoff = \"10ms\"\n\
+    [[notify.destinations]]\nkind = \"teams\"\nname = \"eng\"\nwebhook_url = \"${TEAMS_URL}\"\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn once_summary_posts_to_slack_and_teams_and_dry_run_posts_nothing() {
+    let db = TestDb::sqlite().await;
+    let mut w = World::new(&db.url).await;
+    w.settings.triage.min_events = 30;
+    w.settings.triage.min_score = 10.0;
+    for h in (1..4).rev() {
+        w.log(
+            "checkout",
+            Utc::now() - Duration::hours(h),
+            20,
+            "KeyError: 'voucher'",
+            "5.2",
+        );
+        w.log(
+            "search",
+            Utc::now() - Duration::hours(h),
+            3,
+            "slow shard 2 answered in 900 ms",
+            "1.0",
+        );
+    }
+    w.ingest(Utc::now()).await;
+    w.triage(Utc::now()).await;
+    let chats = chats().await;
+    let config = w.config_file_with(&db.url, DESTINATIONS);
+    let run = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .args(["--config", config.to_str().unwrap(), "once", "summary"])
+            .args(args)
+            .env("LINEAR_KEY", w.linear.api_key())
+            .env("SLACK_URL", &chats.slack_url)
+            .env("TEAMS_URL", &chats.teams_url)
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let preview = run(&["--dry-run"]);
+    assert!(
+        preview.contains("Slack payload") && preview.contains("Teams payload"),
+        "{preview}"
+    );
+    assert!(chats.slack.posted().is_empty() && chats.teams.posted().is_empty());
+
+    run(&[]);
+    let slack = chats.slack.posted();
+    assert_eq!(slack.len(), 1);
+    let text = serde_json::to_string(&slack[0]).unwrap();
+    assert!(slack[0]["text"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(text.contains("voucher") && text.contains("ENG-1"), "{text}");
+    let teams = chats.teams.posted();
+    assert_eq!(teams.len(), 1);
+    let card = &teams[0];
+    assert_eq!(card["type"], "AdaptiveCard", "the emulator keeps the card it unwrapped");
+    let validator = card_validator();
+    let errors: Vec<String> = validator.iter_errors(card).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(serde_json::to_string(card).unwrap().contains("checkout"));
+    db.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_window_is_posted_once_and_one_failing_chat_does_not_stop_the_other() {
+    let db = TestDb::sqlite().await;
+    let chats = chats().await;
+    let toml = format!("database_url = \"{}\"\n{DESTINATIONS}", db.url);
+    let env = vec![
+        ("SLACK_URL".to_owned(), chats.slack_url.clone()),
+        ("TEAMS_URL".to_owned(), chats.teams_url.clone()),
+    ];
+    let path = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(path.path(), toml).unwrap();
+    let config = Config::load(triaged::config::Source::Explicit(path.path()), &env).unwrap();
+    let tick = Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap();
+    let app = App::build(config, Arc::new(DrivenClock::new(tick)))
+        .await
+        .unwrap();
+    chats.slack.faults().set(FaultKnobs {
+        server_error: 1.0,
+        ..FaultKnobs::none()
+    });
+    let job = app.job(JobName::Summary).unwrap();
+    let signals = &app.lifecycle.signals;
+    let first = app
+        .scheduler
+        .execute(
+            JobName::Summary,
+            job.as_ref(),
+            tick,
+            Trigger::Schedule,
+            signals,
+        )
+        .await
+        .unwrap();
+    let Some(RunOutcome::Failed { error }) = first else {
+        panic!("{first:?}")
+    };
+    assert!(
+        error.contains("posted to [eng]") && error.contains("ops"),
+        "{error}"
+    );
+    assert_eq!(
+        chats.teams.posted().len(),
+        1,
+        "Teams got it though Slack failed"
+    );
+    let quiet = serde_json::to_string(&chats.teams.posted()[0]).unwrap();
+    assert!(
+        quiet.to_lowercase().contains("all clear") || quiet.contains("No error"),
+        "{quiet}"
+    );
+    // Slack is back, a restart or a second replica runs the same tick: nothing is reposted.
+    chats.slack.faults().clear();
+    let again = app
+        .scheduler
+        .execute(
+            JobName::Summary,
+            job.as_ref(),
+            tick,
+            Trigger::Schedule,
+            signals,
+        )
+        .await
+        .unwrap();
+    assert!(again.is_none(), "{again:?}");
+    assert_eq!(chats.teams.posted().len(), 1);
+    assert!(chats.slack.posted().is_empty());
+    // The next morning's window posts again.
+    let next = tick + Duration::days(1);
+    let outcome = app
+        .scheduler
+        .execute(
+            JobName::Summary,
+            job.as_ref(),
+            next,
+            Trigger::Schedule,
+            signals,
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, Some(RunOutcome::Succeeded { .. })),
+        "{outcome:?}"
+    );
+    assert_eq!(
+        (chats.slack.posted().len(), chats.teams.posted().len()),
+        (1, 2)
+    );
+    db.cleanup().await;
+}
