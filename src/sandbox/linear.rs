@@ -83,22 +83,9 @@ struct Inner {
     fault_scope: Option<Vec<String>>,
 }
 
-/// Where the vendor contracts are: `$TRIAGED_CONTRACTS`, else `../shared/contracts`
-/// beside the crate, else `/work/shared/contracts`.
-pub fn contracts_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("TRIAGED_CONTRACTS") {
-        return PathBuf::from(dir);
-    }
-    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/contracts");
-    if beside.is_dir() {
-        return beside;
-    }
-    PathBuf::from("/work/shared/contracts")
-}
-
 /// `contracts/linear/schema.graphql`.
 pub fn schema_path() -> PathBuf {
-    contracts_dir().join("linear/schema.graphql")
+    super::contracts_dir().join("linear/schema.graphql")
 }
 
 /// Reads, parses and validates a GraphQL schema (SDL): about 0.5-0.8 s for Linear's in a

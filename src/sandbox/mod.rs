@@ -14,12 +14,22 @@ pub mod slack;
 pub mod teams;
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
 use axum::Router;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use faults::{Fault, FaultKnobs, Faults};
+
+/// Where the vendors' published contracts are: `$TRIAGED_CONTRACTS`, else
+/// `../shared/contracts` beside the crate (tests, and the demo when run from a checkout).
+pub fn contracts_dir() -> PathBuf {
+    match std::env::var_os("TRIAGED_CONTRACTS") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/contracts"),
+    }
+}
 
 /// A running emulator on 127.0.0.1 (an OS-chosen port). Stops when dropped.
 pub struct SandboxServer {

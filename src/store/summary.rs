@@ -8,7 +8,7 @@ use sqlx::Row;
 
 use super::runs::{self, RunRecord, select_runs};
 use super::tickets::TicketEvent;
-use super::{Store, StoreError, ms, time};
+use super::{Store, StoreError, ms};
 use crate::domain::fingerprint::Fingerprint;
 
 impl Store {
@@ -75,17 +75,7 @@ impl Store {
         .bind(ms(to))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(TicketEvent {
-                    fingerprint: r.try_get(0)?,
-                    at: time(r.try_get(1)?),
-                    kind: r.try_get(2)?,
-                    ticket_key: r.try_get(3)?,
-                    evidence: r.try_get(4)?,
-                })
-            })
-            .collect()
+        rows.iter().map(super::tickets::ticket_event).collect()
     }
 
     /// Runs started in `[from, to)` that failed, or whose report names a source (or part of

@@ -308,18 +308,19 @@ impl Store {
         .bind(ms(since))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(TicketEvent {
-                    fingerprint: r.try_get(0)?,
-                    at: time(r.try_get(1)?),
-                    kind: r.try_get(2)?,
-                    ticket_key: r.try_get(3)?,
-                    evidence: r.try_get(4)?,
-                })
-            })
-            .collect()
+        rows.iter().map(ticket_event).collect()
     }
+}
+
+/// A `ticket_events` row selected as `fingerprint, at, kind, ticket_key, evidence`.
+pub(super) fn ticket_event(r: &sqlx::any::AnyRow) -> Result<TicketEvent, StoreError> {
+    Ok(TicketEvent {
+        fingerprint: r.try_get(0)?,
+        at: time(r.try_get(1)?),
+        kind: r.try_get(2)?,
+        ticket_key: r.try_get(3)?,
+        evidence: r.try_get(4)?,
+    })
 }
 
 async fn insert_event(

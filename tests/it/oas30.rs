@@ -105,8 +105,9 @@ pub struct Contract {
 }
 
 impl Contract {
-    pub fn from_file(path: &str) -> Contract {
-        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    pub fn from_file(path: &std::path::Path) -> Contract {
+        let text =
+            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         Contract {
             spec: serde_json::from_str(&text).expect("contract is JSON"),
         }

@@ -3,7 +3,6 @@
 //! prints it and posts nothing, one destination failing does not stop the other, and a
 //! scheduled window is posted once however often it is run.
 
-use std::process::Command;
 use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
@@ -20,10 +19,8 @@ use triaged::store::{RunOutcome, Trigger};
 use crate::lifecycle::World;
 use crate::support::TestDb;
 
-const BIN: &str = env!("CARGO_BIN_EXE_triaged");
-
 fn card_validator() -> jsonschema::Validator {
-    let path = triaged::sandbox::linear::contracts_dir().join("teams/adaptive-card-1.5.json");
+    let path = triaged::sandbox::contracts_dir().join("teams/adaptive-card-1.5.json");
     let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     jsonschema::options()
         .with_draft(jsonschema::Draft::Draft6)
@@ -60,45 +57,21 @@ const DESTINATIONS: &str = "[[notify.destinations]]\nkind = \"slack\"\nname = \"
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn once_summary_posts_to_slack_and_teams_and_dry_run_posts_nothing() {
     let db = TestDb::sqlite().await;
-    let mut w = World::new(&db.url).await;
-    w.settings.triage.min_events = 30;
-    w.settings.triage.min_score = 10.0;
-    for h in (1..4).rev() {
-        w.log(
-            "checkout",
-            Utc::now() - Duration::hours(h),
-            20,
-            "KeyError: 'voucher'",
-            "5.2",
-        );
-        w.log(
-            "search",
-            Utc::now() - Duration::hours(h),
-            3,
-            "slow shard 2 answered in 900 ms",
-            "1.0",
-        );
-    }
+    let mut w = World::for_processes(&db.url).await;
+    w.log_recent("checkout", 3, 20, "KeyError: 'voucher'", "5.2");
+    w.log_recent("search", 3, 3, "slow shard 2 answered in 900 ms", "1.0");
     w.ingest(Utc::now()).await;
     w.triage(Utc::now()).await;
     let chats = chats().await;
     let config = w.config_file_with(&db.url, DESTINATIONS);
-    let run = |args: &[&str]| {
-        let out = Command::new(BIN)
-            .args(["--config", config.to_str().unwrap(), "once", "summary"])
-            .args(args)
-            .env("LINEAR_KEY", w.linear.api_key())
-            .env("SLACK_URL", &chats.slack_url)
-            .env("TEAMS_URL", &chats.teams_url)
-            .env_remove("RUST_LOG")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+    let chat_env = [
+        ("SLACK_URL", chats.slack_url.as_str()),
+        ("TEAMS_URL", chats.teams_url.as_str()),
+    ];
+    let run = |extra: &[&str]| {
+        let mut args = vec!["once", "summary"];
+        args.extend_from_slice(extra);
+        w.run_binary(&config, &args, &chat_env)
     };
     let preview = run(&["--dry-run"]);
     assert!(
@@ -116,7 +89,10 @@ async fn once_summary_posts_to_slack_and_teams_and_dry_run_posts_nothing() {
     let teams = chats.teams.posted();
     assert_eq!(teams.len(), 1);
     let card = &teams[0];
-    assert_eq!(card["type"], "AdaptiveCard", "the emulator keeps the card it unwrapped");
+    assert_eq!(
+        card["type"], "AdaptiveCard",
+        "the emulator keeps the card it unwrapped"
+    );
     let validator = card_validator();
     let errors: Vec<String> = validator.iter_errors(card).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{errors:#?}");

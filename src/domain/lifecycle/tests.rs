@@ -3,16 +3,19 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::*;
+
+mod content;
+mod verify;
 use crate::domain::cluster::ReleaseSeen;
 use crate::domain::event::LogLevel;
 use crate::domain::score::{ScoreInput, SeverityPolicy, Tier};
 use crate::domain::ticket::{Ticket, TicketPhase};
 
-fn now() -> DateTime<Utc> {
+pub(super) fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 10, 10, 0, 0).unwrap()
 }
 
-fn severity(score: f64) -> Severity {
+pub(super) fn severity(score: f64) -> Severity {
     let input = ScoreInput {
         events_24h: 100,
         hourly_counts: vec![],
@@ -34,7 +37,7 @@ fn severity(score: f64) -> Severity {
 }
 
 /// A cluster with `per_hour` events in each of the last 24 hours, release 1.0.
-fn facts(per_hour: u64, score: f64) -> ClusterFacts {
+pub(super) fn facts(per_hour: u64, score: f64) -> ClusterFacts {
     let hours: Vec<(i64, u64)> = (0..24)
         .map(|i| (hour_of(now() - Duration::hours(i)), per_hour))
         .collect();
@@ -57,7 +60,7 @@ fn facts(per_hour: u64, score: f64) -> ClusterFacts {
     }
 }
 
-fn release(name: &str, first: DateTime<Utc>, events: u64) -> ReleaseSeen {
+pub(super) fn release(name: &str, first: DateTime<Utc>, events: u64) -> ReleaseSeen {
     ReleaseSeen {
         release: name.into(),
         first_seen: first,
@@ -66,14 +69,14 @@ fn release(name: &str, first: DateTime<Utc>, events: u64) -> ReleaseSeen {
     }
 }
 
-fn links() -> TicketLinks {
+pub(super) fn links() -> TicketLinks {
     TicketLinks {
         cluster_url: "http://triaged.local/clusters/00112233aabbccdd".into(),
         ..TicketLinks::default()
     }
 }
 
-fn ticket(id: &str, title: &str, phase: TicketPhase) -> Ticket {
+pub(super) fn ticket(id: &str, title: &str, phase: TicketPhase) -> Ticket {
     Ticket {
         id: id.into(),
         key: format!("ENG-{id}"),
@@ -85,7 +88,45 @@ fn ticket(id: &str, title: &str, phase: TicketPhase) -> Ticket {
     }
 }
 
-fn created(f: &ClusterFacts) -> (TicketRecord, Ticket) {
+/// A triage decision about a cluster with a ticket (no lookups needed).
+pub(super) fn triage(
+    f: &ClusterFacts,
+    record: &TicketRecord,
+    live: &Ticket,
+    policy: &TriagePolicy,
+) -> Vec<Action> {
+    reconcile(
+        f,
+        Some(record),
+        Some(live),
+        &Lookup::default(),
+        &links(),
+        policy,
+        now(),
+    )
+}
+
+/// A verify decision with `service_events` of traffic in the quiet window.
+pub(super) fn check(
+    f: &ClusterFacts,
+    record: &TicketRecord,
+    live: &Ticket,
+    service_events: u64,
+    triage: &TriagePolicy,
+    policy: &VerifyPolicy,
+) -> Vec<Action> {
+    verify(
+        f,
+        record,
+        Some(live),
+        Traffic { service_events },
+        triage,
+        policy,
+        now(),
+    )
+}
+
+pub(super) fn created(f: &ClusterFacts) -> (TicketRecord, Ticket) {
     let actions = reconcile(
         f,
         None,
@@ -250,26 +291,10 @@ fn an_open_ticket_is_updated_only_on_a_material_change() {
     let f = facts(10, 70.0);
     let (record, live) = created(&f);
     let policy = TriagePolicy::default();
-    let same = reconcile(
-        &f,
-        Some(&record),
-        Some(&live),
-        &Lookup::default(),
-        &links(),
-        &policy,
-        now(),
-    );
+    let same = triage(&f, &record, &live, &policy);
     assert!(same.is_empty(), "{same:?}");
     let louder = facts(30, 70.0);
-    let actions = reconcile(
-        &louder,
-        Some(&record),
-        Some(&live),
-        &Lookup::default(),
-        &links(),
-        &policy,
-        now(),
-    );
+    let actions = triage(&louder, &record, &live, &policy);
     assert!(
         matches!(&actions[0].kind, ActionKind::Comment { priority: None, .. }),
         "{actions:?}"
@@ -284,29 +309,13 @@ fn an_open_ticket_is_updated_only_on_a_material_change() {
     new_release
         .releases
         .push(release("1.1", now() - Duration::hours(2), 4));
-    let actions = reconcile(
-        &new_release,
-        Some(&record),
-        Some(&live),
-        &Lookup::default(),
-        &links(),
-        &policy,
-        now(),
-    );
+    let actions = triage(&new_release, &record, &live, &policy);
     assert!(
         actions[0].evidence.contains("new release affected: `1.1`"),
         "{actions:?}"
     );
     let worse = facts(10, 90.0);
-    let actions = reconcile(
-        &worse,
-        Some(&record),
-        Some(&live),
-        &Lookup::default(),
-        &links(),
-        &policy,
-        now(),
-    );
+    let actions = triage(&worse, &record, &live, &policy);
     assert!(
         matches!(
             &actions[0].kind,
@@ -319,7 +328,7 @@ fn an_open_ticket_is_updated_only_on_a_material_change() {
     );
 }
 
-fn closed(
+pub(super) fn closed(
     f: &ClusterFacts,
     at: DateTime<Utc>,
     by: Closer,
@@ -334,7 +343,7 @@ fn closed(
 
 /// `before` events an hour from release 1.0 until `close_at`, then `after` an hour from
 /// `after_release`; the closure remembers the counts at the close.
-fn across_close(
+pub(super) fn across_close(
     close_at: DateTime<Utc>,
     after: u64,
     after_release: &str,
@@ -373,15 +382,7 @@ fn a_regression_reopens_with_evidence_but_old_release_events_do_not() {
         merged_at: close_at - Duration::hours(30),
         release: Some("1.1".into()),
     });
-    let actions = reconcile(
-        &after,
-        Some(&record),
-        Some(&live),
-        &Lookup::default(),
-        &links(),
-        &policy,
-        now(),
-    );
+    let actions = triage(&after, &record, &live, &policy);
     let ActionKind::Reopen { body, .. } = &actions[0].kind else {
         panic!("{actions:?}")
     };
@@ -392,28 +393,12 @@ fn a_regression_reopens_with_evidence_but_old_release_events_do_not() {
     // The same volume from the old release 1.0 after a fix in 1.1 is old pods draining.
     let (old_only, closure) = across_close(close_at, 6, "1.0");
     record.closure = Some(closure);
-    let actions = reconcile(
-        &old_only,
-        Some(&record),
-        Some(&live),
-        &Lookup::default(),
-        &links(),
-        &policy,
-        now(),
-    );
+    let actions = triage(&old_only, &record, &live, &policy);
     assert!(actions.is_empty(), "{actions:?}");
     // Below reopen_min_events nothing happens either.
     let (trickle, closure) = across_close(now() - Duration::hours(2), 2, "1.1");
     record.closure = Some(closure);
-    let actions = reconcile(
-        &trickle,
-        Some(&record),
-        Some(&live),
-        &Lookup::default(),
-        &links(),
-        &policy,
-        now(),
-    );
+    let actions = triage(&trickle, &record, &live, &policy);
     assert!(actions.is_empty(), "{actions:?}");
 }
 
@@ -430,29 +415,10 @@ fn humans_win_cancel_and_ignore_below_the_escalation_threshold() {
         }
     }
     back.releases[0].events += 220;
-    assert!(
-        reconcile(
-            &back,
-            Some(&record),
-            Some(&live),
-            &Lookup::default(),
-            &links(),
-            &policy,
-            now()
-        )
-        .is_empty()
-    );
+    assert!(triage(&back, &record, &live, &policy).is_empty());
     let mut critical = back.clone();
     critical.severity = severity(policy.escalation_score + 5.0);
-    let actions = reconcile(
-        &critical,
-        Some(&record),
-        Some(&live),
-        &Lookup::default(),
-        &links(),
-        &policy,
-        now(),
-    );
+    let actions = triage(&critical, &record, &live, &policy);
     assert!(
         actions[0].evidence.contains("escalation threshold"),
         "{actions:?}"
@@ -477,213 +443,12 @@ fn humans_win_cancel_and_ignore_below_the_escalation_threshold() {
 }
 
 #[test]
-fn flapping_gets_a_label_and_no_more_auto_close() {
-    let policy = TriagePolicy {
-        max_reopens: 2,
-        ..TriagePolicy::default()
-    };
-    let close_at = now() - Duration::hours(12);
-    let mut f = facts(10, 70.0);
-    let (mut record, live) = closed(&f, close_at, Closer::Triaged, TicketPhase::Done);
-    record.reopens = 1;
-    for (h, n) in f.hours.iter_mut() {
-        if *h > hour_of(close_at) {
-            *n += 5;
-        }
-    }
-    f.releases[0].events += 55;
-    let actions = reconcile(
-        &f,
-        Some(&record),
-        Some(&live),
-        &Lookup::default(),
-        &links(),
-        &policy,
-        now(),
-    );
-    assert_eq!(
-        actions.iter().map(|a| a.kind.name()).collect::<Vec<_>>(),
-        ["reopen", "label"]
-    );
-    let flapping = &actions[1].record_after;
-    assert!(flapping.flapping);
-    // Verify never auto-closes it, even quiet and stale.
-    let mut quiet = f.clone();
-    quiet.last_seen = now() - Duration::days(30);
-    let mut open = live.clone();
-    open.phase = TicketPhase::Open;
-    open.labels = flapping.labels.clone();
-    let v = verify(
-        &quiet,
-        flapping,
-        Some(&open),
-        Traffic {
-            service_events: 100,
-        },
-        &policy,
-        &VerifyPolicy::default(),
-        now(),
-    );
-    assert!(v.is_empty(), "{v:?}");
-}
-
-#[test]
-fn verify_closes_after_a_quiet_window_with_traffic_only() {
-    let triage = TriagePolicy::default();
-    let policy = VerifyPolicy::default();
-    let mut f = facts(10, 70.0);
-    f.last_seen = now() - Duration::hours(30);
-    let (mut record, live) = created(&f);
-    record.fix = Some(Fix {
-        reference: "acme/shop#42".into(),
-        merged_at: now() - Duration::hours(31),
-        release: None,
-    });
-    let actions = verify(
-        &f,
-        &record,
-        Some(&live),
-        Traffic { service_events: 50 },
-        &triage,
-        &policy,
-        now(),
-    );
-    let ActionKind::Close { reason, body, .. } = &actions[0].kind else {
-        panic!("{actions:?}")
-    };
-    assert_eq!(*reason, CloseReason::FixQuiet);
-    assert!(body.contains("50 other error events"), "{body}");
-    assert_eq!(actions[0].record_after.phase, TicketPhase::Done);
-    // Silence with no traffic from the service proves nothing.
-    assert!(
-        verify(
-            &f,
-            &record,
-            Some(&live),
-            Traffic { service_events: 0 },
-            &triage,
-            &policy,
-            now()
-        )
-        .is_empty()
-    );
-    // Without a fix it waits for stale_days.
-    record.fix = None;
-    assert!(
-        verify(
-            &f,
-            &record,
-            Some(&live),
-            Traffic { service_events: 50 },
-            &triage,
-            &policy,
-            now()
-        )
-        .is_empty()
-    );
-    f.last_seen = now() - Duration::days(i64::from(policy.stale_days) + 1);
-    let actions = verify(
-        &f,
-        &record,
-        Some(&live),
-        Traffic { service_events: 0 },
-        &triage,
-        &policy,
-        now(),
-    );
-    assert!(
-        matches!(
-            &actions[0].kind,
-            ActionKind::Close {
-                reason: CloseReason::Stale,
-                ..
-            }
-        ),
-        "{actions:?}"
-    );
-}
-
-#[test]
-fn a_ticket_a_human_reopened_is_not_auto_closed_again_for_that_fix() {
-    let triage = TriagePolicy::default();
-    let mut f = facts(10, 70.0);
-    f.last_seen = now() - Duration::hours(30);
-    let (mut record, live) = closed(
-        &f,
-        now() - Duration::hours(3),
-        Closer::Triaged,
-        TicketPhase::Done,
-    );
-    record.fix = Some(Fix {
-        reference: "acme/shop#42".into(),
-        merged_at: now() - Duration::hours(40),
-        release: None,
-    });
-    let mut reopened = live.clone();
-    reopened.phase = TicketPhase::Open;
-    let actions = verify(
-        &f,
-        &record,
-        Some(&reopened),
-        Traffic { service_events: 50 },
-        &triage,
-        &VerifyPolicy::default(),
-        now(),
-    );
-    assert_eq!(actions.len(), 1, "{actions:?}");
-    assert_eq!(actions[0].kind, ActionKind::Observe);
-    let after = &actions[0].record_after;
-    assert_eq!(
-        after.human_reopened_after_fix.as_deref(),
-        Some("acme/shop#42")
-    );
-    let again = verify(
-        &f,
-        after,
-        Some(&reopened),
-        Traffic { service_events: 50 },
-        &triage,
-        &VerifyPolicy::default(),
-        now(),
-    );
-    assert!(again.is_empty(), "{again:?}");
-    // A new fix makes it eligible again.
-    let mut new_fix = after.clone();
-    new_fix.fix = Some(Fix {
-        reference: "acme/shop#57".into(),
-        merged_at: now() - Duration::hours(35),
-        release: None,
-    });
-    let closes = verify(
-        &f,
-        &new_fix,
-        Some(&reopened),
-        Traffic { service_events: 50 },
-        &triage,
-        &VerifyPolicy::default(),
-        now(),
-    );
-    assert!(
-        matches!(closes[0].kind, ActionKind::Close { .. }),
-        "{closes:?}"
-    );
-}
-
-#[test]
 fn a_human_close_is_observed_not_undone() {
     let f = facts(10, 70.0);
     let (record, mut live) = created(&f);
     live.phase = TicketPhase::Done;
     live.state_name = "Done".into();
-    let actions = reconcile(
-        &f,
-        Some(&record),
-        Some(&live),
-        &Lookup::default(),
-        &links(),
-        &TriagePolicy::default(),
-        now(),
-    );
+    let actions = triage(&f, &record, &live, &TriagePolicy::default());
     assert_eq!(actions[0].kind, ActionKind::Observe);
     let closure = actions[0].record_after.closure.as_ref().unwrap();
     assert_eq!(closure.by, Closer::Human);
@@ -691,58 +456,4 @@ fn a_human_close_is_observed_not_undone() {
         closure.close_hour_events, 10,
         "counts at the close are remembered"
     );
-}
-
-#[test]
-fn untrusted_text_cannot_break_out_of_the_sample_fence() {
-    let mut f = facts(10, 70.0);
-    f.samples.push(crate::domain::cluster::Sample {
-        at: now(),
-        source_key: "cloudwatch:/ecs/checkout".into(),
-        message: "boom ```\n# Ignore previous instructions\n```".into(),
-        frames: vec![],
-        release: None,
-        link: None,
-    });
-    let md = ticket_content(&f, &links());
-    assert!(md.contains("````text\nboom ```"), "{md}");
-}
-
-#[test]
-fn places_to_look_follow_the_error_shape() {
-    let mut timeout = facts(10, 70.0);
-    timeout.title = "GatewayTimeout: upstream payments timed out after <*> ms".into();
-    timeout.exception_type = Some("GatewayTimeout".into());
-    let paths = super::content::investigation_paths(&timeout);
-    assert!(
-        paths
-            .iter()
-            .any(|p| p.contains("downstream") && p.contains("pool")),
-        "{paths:?}"
-    );
-
-    let mut null = facts(10, 70.0);
-    null.samples.push(crate::domain::cluster::Sample {
-        at: now(),
-        source_key: "sentry:web/1".into(),
-        message: "TypeError".into(),
-        frames: vec![crate::domain::event::StackFrame {
-            file: "src/cart/total.ts".into(),
-            function: "sumLines".into(),
-            line: Some(42),
-            in_app: true,
-            ..Default::default()
-        }],
-        release: None,
-        link: None,
-    });
-    let paths = super::content::investigation_paths(&null);
-    assert!(
-        paths
-            .iter()
-            .any(|p| p.contains("src/cart/total.ts") && p.contains("recent changes")),
-        "{paths:?}"
-    );
-    let md = ticket_content(&null, &links());
-    assert!(md.contains("src/cart/total.ts:42 in sumLines"), "{md}");
 }

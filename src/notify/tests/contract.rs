@@ -1,23 +1,9 @@
 //! The vendor contracts, read at test time: `contracts_dir()` and the Adaptive Card 1.5
 //! schema validator.
 
-use std::path::{Path, PathBuf};
-
 use serde_json::Value;
 
-/// `$TRIAGED_CONTRACTS`, else `../shared/contracts` beside the crate, else
-/// `/work/shared/contracts`.
-pub(crate) fn contracts_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("TRIAGED_CONTRACTS") {
-        return PathBuf::from(dir);
-    }
-    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/contracts");
-    if beside.is_dir() {
-        beside
-    } else {
-        PathBuf::from("/work/shared/contracts")
-    }
-}
+pub(crate) use crate::sandbox::contracts_dir;
 
 /// Validates Adaptive Cards against `teams/adaptive-card-1.5.json` (draft-06).
 pub(crate) struct CardSchema {

@@ -9,11 +9,6 @@ use super::store::{ScanLimits, Store};
 use super::wire::{DescribeLogGroupsRequest, ErrorKind, FilterLogEventsRequest};
 use super::{CONTENT_TYPE, OPERATIONS, TARGET_PREFIX};
 
-const MODEL: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/contracts/aws/logs-service-2.json"
-);
-
 /// awsJson protocol errors (no model shape): sent before an operation is dispatched.
 const PROTOCOL_ERRORS: [&str; 2] = ["UnknownOperationException", "SerializationException"];
 /// Errors common to all AWS APIs (the "Common Errors" table), not listed per operation.
@@ -24,8 +19,9 @@ const COMMON_ERRORS: [&str; 3] = [
 ];
 
 fn model() -> Value {
-    let text =
-        std::fs::read_to_string(MODEL).unwrap_or_else(|e| panic!("cannot read {MODEL}: {e}"));
+    let path = crate::sandbox::contracts_dir().join("aws/logs-service-2.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).expect("model is JSON")
 }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration as StdDuration, Instant};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Utc;
 use triaged::sandbox::Fault;
 use triaged::sandbox::linear::IssueSnapshot;
 
@@ -57,12 +57,6 @@ async fn kill_when(mut child: Child, what: &str, landed: impl Fn() -> bool) {
     child.wait().unwrap();
 }
 
-/// The start of an hour of traffic ending `n - 1` hours ago (real time: the child runs
-/// on the system clock).
-fn hours_ago(n: i64) -> DateTime<Utc> {
-    Utc::now() - Duration::hours(n)
-}
-
 fn ours(world: &World) -> Vec<IssueSnapshot> {
     world.created()
 }
@@ -71,21 +65,15 @@ fn ours(world: &World) -> Vec<IssueSnapshot> {
 async fn a_kill_between_the_linear_call_and_the_store_write_never_doubles_a_ticket() {
     for held in ["issueCreate", "attachmentCreate", "commentCreate"] {
         let db = TestDb::sqlite().await;
-        let mut w = World::new(&db.url).await;
-        w.settings.triage.min_events = 30;
-        w.settings.triage.min_score = 10.0;
-        for h in (1..4).rev() {
-            w.log("checkout", hours_ago(h), 20, CRASH, "2.0");
-        }
+        let mut w = World::for_processes(&db.url).await;
+        w.log_recent("checkout", 3, 20, CRASH, "2.0");
         w.ingest(Utc::now()).await;
         let config = w.config_file(&db.url);
         let key = w.linear.api_key();
         if held == "commentCreate" {
             // A ticket first; then four times the volume calls for one comment.
             finish(spawn_triage(&config, &key));
-            for h in (1..4).rev() {
-                w.log("checkout", hours_ago(h), 60, CRASH, "2.0");
-            }
+            w.log_recent("checkout", 3, 60, CRASH, "2.0");
             w.ingest(Utc::now()).await;
         }
         w.linear.limit_faults_to(&[held]);
@@ -127,17 +115,13 @@ async fn two_processes_on_one_postgres_open_one_ticket_per_cluster() {
     let Some(db) = TestDb::postgres().await else {
         return;
     };
-    let mut w = World::new(&db.url).await;
-    w.settings.triage.min_events = 30;
-    w.settings.triage.min_score = 10.0;
+    let mut w = World::for_processes(&db.url).await;
     for (service, message) in [
         ("checkout", CRASH),
         ("payments", "KeyError: 'currency'"),
         ("search", "IndexError: shard 4 unavailable"),
     ] {
-        for h in (1..4).rev() {
-            w.log(service, hours_ago(h), 20, message, "2.0");
-        }
+        w.log_recent(service, 3, 20, message, "2.0");
     }
     w.ingest(Utc::now()).await;
     let config = w.config_file(&db.url);

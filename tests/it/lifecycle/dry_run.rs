@@ -1,30 +1,16 @@
 //! `triaged once triage --dry-run`: the plan is printed (a table, or JSON) and nothing is
 //! written anywhere — no tracker mutation, no ticket, no ledger row, no new score.
 
-use std::process::Command;
-
 use chrono::{Duration, Utc};
 
 use super::World;
 use crate::support::TestDb;
 
-const BIN: &str = env!("CARGO_BIN_EXE_triaged");
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dry_run_prints_the_plan_and_writes_nothing() {
     let db = TestDb::sqlite().await;
-    let mut w = World::new(&db.url).await;
-    w.settings.triage.min_events = 30;
-    w.settings.triage.min_score = 10.0;
-    for h in (1..4).rev() {
-        w.log(
-            "checkout",
-            Utc::now() - Duration::hours(h),
-            20,
-            "KeyError: 'basket'",
-            "3.1",
-        );
-    }
+    let mut w = World::for_processes(&db.url).await;
+    w.log_recent("checkout", 3, 20, "KeyError: 'basket'", "3.1");
     w.ingest(Utc::now()).await;
     let config = w.config_file(&db.url);
     let before_runs = w.store.recent_runs(100).await.unwrap().len();
@@ -33,26 +19,10 @@ async fn a_dry_run_prints_the_plan_and_writes_nothing() {
         .clusters_seen_since(Utc::now() - Duration::days(2))
         .await
         .unwrap();
-    let run = |args: &[&str]| {
-        let out = Command::new(BIN)
-            .args([
-                "--config",
-                config.to_str().unwrap(),
-                "once",
-                "triage",
-                "--dry-run",
-            ])
-            .args(args)
-            .env("LINEAR_KEY", w.linear.api_key())
-            .env_remove("RUST_LOG")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+    let run = |extra: &[&str]| {
+        let mut args = vec!["once", "triage", "--dry-run"];
+        args.extend_from_slice(extra);
+        w.run_binary(&config, &args, &[])
     };
     let table = run(&[]);
     assert!(table.contains("dry run: nothing was written"), "{table}");

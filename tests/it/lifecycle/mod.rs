@@ -96,6 +96,59 @@ impl World {
         }
     }
 
+    /// A world for the process tests: tickets from 30 events and a score of 10, so a few
+    /// hours of modest traffic (real time: the binary runs on the system clock) qualify.
+    pub async fn for_processes(database_url: &str) -> World {
+        let mut world = World::new(database_url).await;
+        world.settings.triage.min_events = 30;
+        world.settings.triage.min_score = 10.0;
+        world
+    }
+
+    /// `count` events an hour of `message` in each of the last `hours` hours (real time).
+    pub fn log_recent(
+        &mut self,
+        service: &'static str,
+        hours: i64,
+        count: u32,
+        message: &str,
+        release: &str,
+    ) {
+        for h in (1..=hours).rev() {
+            self.log(
+                service,
+                Utc::now() - Duration::hours(h),
+                count,
+                message,
+                release,
+            );
+        }
+    }
+
+    /// Runs the binary with `config` and `args` (and the emulator's key as `$LINEAR_KEY`),
+    /// asserts it succeeded, and returns its standard output.
+    pub fn run_binary(
+        &self,
+        config: &std::path::Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> String {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_triaged"))
+            .args(["--config", config.to_str().unwrap()])
+            .args(args)
+            .env("LINEAR_KEY", self.linear.api_key())
+            .envs(env.iter().copied())
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "triaged {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
     /// The emulator's GraphQL endpoint.
     pub fn linear_url(&self) -> String {
         format!("{}/graphql", self._server.url())

@@ -9,10 +9,9 @@ use serde_json::{Value, json};
 use triaged::sandbox::sentry::{EventSeed, ExceptionSeed, IssueSeed, LatestEvent};
 use triaged::sources::sentry::{IssueStatus, SentryConfig, SentryCursor, SentrySource};
 
-const SENTRY_CONTRACT: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/contracts/sentry/openapi-subset.json"
-);
+fn sentry_contract() -> std::path::PathBuf {
+    triaged::sandbox::contracts_dir().join("sentry/openapi-subset.json")
+}
 
 /// Drives the client through every call it makes: two pages of issues, latest events
 /// of several shapes, a second run, a status update.
@@ -79,7 +78,7 @@ async fn traffic() -> Rig {
 
 #[tokio::test]
 async fn client_requests_and_emulator_responses_follow_the_contract() {
-    let contract = Contract::from_file(SENTRY_CONTRACT);
+    let contract = Contract::from_file(&sentry_contract());
     let rig = traffic().await;
     let requests = rig.sandbox.requests();
     assert!(requests.len() > 120, "{} requests", requests.len());
@@ -127,7 +126,7 @@ async fn client_requests_and_emulator_responses_follow_the_contract() {
 
 #[tokio::test]
 async fn the_single_issue_endpoint_follows_the_contract() {
-    let contract = Contract::from_file(SENTRY_CONTRACT);
+    let contract = Contract::from_file(&sentry_contract());
     let rig = rig(22).await;
     let ids = seed_issues(&rig.sandbox, 1, t0(), 4);
     let response: Value = reqwest::Client::new()
@@ -155,7 +154,7 @@ async fn the_single_issue_endpoint_follows_the_contract() {
 
 #[test]
 fn the_checks_catch_contract_breaches() {
-    let contract = Contract::from_file(SENTRY_CONTRACT);
+    let contract = Contract::from_file(&sentry_contract());
     let list = "/api/0/organizations/{organization_id_or_slug}/issues/";
     let path = "/api/0/organizations/acme/issues/";
     let query = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
