@@ -6,9 +6,14 @@
 //! reject what the vendor rejects, so a client bug fails a test here rather than in
 //! production.
 
+pub mod anthropic;
 pub mod cloudwatch;
 pub mod faults;
+#[cfg(test)]
+pub(crate) mod json_contract;
 pub mod linear;
+pub mod llm;
+pub mod openai;
 pub mod sentry;
 pub mod slack;
 pub mod teams;
@@ -21,6 +26,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use faults::{Fault, FaultKnobs, Faults};
+pub use llm::{LlmAnswer, Scripted};
 
 /// Where the vendors' published contracts are: `$TRIAGED_CONTRACTS`, else
 /// `../shared/contracts` beside the crate (tests, and the demo when run from a checkout).
