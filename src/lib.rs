@@ -8,12 +8,14 @@
 //! types and rules: events, fingerprints, severity, the ticket lifecycle, the health
 //! summary), `config` (typed configuration), `clock` (time), `store` (SQLite/Postgres),
 //! `scheduler` (cron, run ledger, leases), `sources` (where errors come from), `tracker`
-//! (Linear), `notify` (Slack and Teams), `pipeline` (the stages, in order), `http`
+//! (Linear), `agent` (LLM providers: Anthropic Messages and OpenAI-compatible chat
+//! completions), `notify` (Slack and Teams), `pipeline` (the stages, in order), `http`
 //! (health, readiness, metrics), `lifecycle` (signals and readiness), `redact` (secrets and
 //! personal data scrubbed from everything that is stored or leaves the process), `sandbox`
 //! (loopback emulators of every vendor), `metrics`, `telemetry` (logs), and `app` — the one
 //! place that wires concrete types together.
 
+pub mod agent;
 pub mod app;
 pub mod clock;
 pub mod cluster;
