@@ -4,15 +4,16 @@
 use anyhow::Context;
 use std::sync::Arc;
 
+use crate::agent::{Provider, build_provider};
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::domain::event::{Environment, Service, UserSalt};
-use crate::domain::summary::{HealthSummary, Paragraph, template_paragraph};
+use crate::domain::summary::{HealthSummary, Paragraph, ParagraphAuthor};
 use crate::lifecycle::Lifecycle;
 use crate::metrics::Metrics;
 use crate::notify::{Destination, post_all};
 use crate::pipeline::facts::LinkSettings;
-use crate::pipeline::report::health_summary;
+use crate::pipeline::report::{health_summary, write_paragraph};
 use crate::pipeline::triage::{TriageReport, TriageSettings, run_triage, run_verify};
 use crate::pipeline::{self, ingest::IngestSettings};
 use crate::redact::Redactor;
@@ -42,6 +43,8 @@ pub struct App {
     pub sources: Arc<Vec<Box<dyn EventSource>>>,
     /// The issue tracker, when `[linear]` is configured.
     pub tracker: Option<Arc<dyn Tracker>>,
+    /// The LLM provider, when `agent.enabled`.
+    pub model: Option<Arc<dyn Provider>>,
 }
 
 impl App {
@@ -81,6 +84,7 @@ impl App {
             Redactor::new(&config.privacy.redact_patterns).context("privacy.redact_patterns")?;
         let sources = Arc::new(build_sources(&config, &salt).await?);
         let tracker = build_tracker(&config)?;
+        let model = build_model(&config)?;
         let metrics = Arc::new(Metrics::new());
         let lease = LeaseSettings {
             lease: config.scheduler.lease,
@@ -105,6 +109,7 @@ impl App {
             redactor,
             sources,
             tracker,
+            model,
         })
     }
 
@@ -149,8 +154,8 @@ impl App {
             Some(&self.config.links.public_url),
         )
         .await?;
-        let paragraph = template_paragraph(&summary);
-        Ok((summary, paragraph))
+        let choice = write_paragraph(&summary, self.model.as_deref()).await;
+        Ok((summary, choice.paragraph))
     }
 
     /// `triaged once triage|verify --dry-run`: the plan, with nothing written anywhere.
@@ -220,6 +225,7 @@ impl App {
             },
             JobName::Summary => Arc::new(SummaryJob {
                 store: self.store.clone(),
+                model: self.model.clone(),
                 destinations: self.config.notify.destinations.clone(),
                 dashboard_url: self.config.links.public_url.clone(),
             }),
@@ -435,6 +441,8 @@ impl Job for ScoreJob {
 /// stop the others, and its error (with the chat's answer) is the run's error.
 struct SummaryJob {
     store: Store,
+    /// Writes the opening paragraph when configured; the template otherwise.
+    model: Option<Arc<dyn Provider>>,
     destinations: Vec<Destination>,
     dashboard_url: String,
 }
@@ -444,7 +452,11 @@ impl Job for SummaryJob {
         Box::pin(async move {
             let summary =
                 health_summary(&self.store, ctx.scheduled_for, Some(&self.dashboard_url)).await?;
-            let paragraph = template_paragraph(&summary);
+            let choice = write_paragraph(&summary, self.model.as_deref()).await;
+            if let Some(why) = &choice.fallback {
+                tracing::warn!(%why, "the summary paragraph falls back to the template");
+            }
+            let paragraph = choice.paragraph;
             let results = post_all(&self.destinations, &summary, &paragraph).await;
             let posted: Vec<&str> = results
                 .iter()
@@ -468,6 +480,11 @@ impl Job for SummaryJob {
                 "events": summary.events,
                 "previous_events": summary.previous_events,
                 "quiet": summary.is_quiet(),
+                "paragraph_by": match &paragraph.author {
+                    ParagraphAuthor::Template => "template".to_owned(),
+                    ParagraphAuthor::Model { model } => model.clone(),
+                },
+                "paragraph_fallback": choice.fallback,
                 "posted": posted,
             }))
         })
@@ -510,6 +527,21 @@ fn build_tracker(config: &Config) -> anyhow::Result<Option<Arc<dyn Tracker>>> {
     }
     let tracker = LinearTracker::new(&linear, key).context("linear")?;
     Ok(Some(Arc::new(tracker)))
+}
+
+/// The LLM provider when `agent.enabled` (the kill switch is off by default).
+fn build_model(config: &Config) -> anyhow::Result<Option<Arc<dyn Provider>>> {
+    if !config.agent.enabled {
+        return Ok(None);
+    }
+    let key = config
+        .agent
+        .api_key
+        .as_ref()
+        .map(|k| k.expose())
+        .unwrap_or_default();
+    let provider = build_provider(&config.agent, key).context("agent")?;
+    Ok(Some(Arc::from(provider)))
 }
 
 /// Every configured source: the files, then CloudWatch and Sentry when configured.

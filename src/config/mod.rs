@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 pub use load::{ConfigError, ENV_PREFIX, Problem, Source};
 
+use crate::agent::AgentConfig;
 use crate::domain::cluster::ClusterLimits;
 use crate::domain::lifecycle::{TriagePolicy, VerifyPolicy};
 use crate::domain::score::{SeverityPolicy, TierRules};
@@ -58,6 +59,8 @@ pub struct Config {
     pub linear: Option<LinearConfig>,
     /// Where the morning summary is posted.
     pub notify: NotifyConfig,
+    /// The LLM provider (off by default).
+    pub agent: AgentConfig,
 }
 
 impl Default for Config {
@@ -82,6 +85,7 @@ impl Default for Config {
             links: LinksConfig::default(),
             linear: None,
             notify: NotifyConfig::default(),
+            agent: AgentConfig::default(),
         }
     }
 }

@@ -18,6 +18,7 @@ impl Config {
         let secrets: Vec<(&str, &mut Secret)> = [
             ("telemetry.sentry_dsn", self.telemetry.sentry_dsn.as_mut()),
             ("privacy.user_salt", self.privacy.user_salt.as_mut()),
+            ("agent.api_key", self.agent.api_key.as_mut()),
             (
                 "linear.api_key",
                 self.linear.as_mut().and_then(|l| l.api_key.as_mut()),
@@ -228,6 +229,7 @@ impl Config {
                 ));
             }
         }
+        problems.extend(self.agent.validate());
         for (i, destination) in self.notify.destinations.iter().enumerate() {
             if let Err(reason) = destination.validate() {
                 problems.push(Problem::new(format!("notify.destinations[{i}]"), reason));

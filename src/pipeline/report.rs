@@ -13,6 +13,10 @@ use crate::domain::summary::{ClusterLine, HealthSummary, RunFailure, ServiceHeal
 use crate::domain::ticket::TicketPhase;
 use crate::store::{ClusterRecord, RunRecord, RunStatus, Store, StoreError};
 
+mod paragraph;
+
+pub use paragraph::{ParagraphChoice, write_paragraph};
+
 /// How long the summary looks back (and how long the window it compares against is).
 pub const SUMMARY_WINDOW_HOURS: i64 = 24;
 /// Clusters in the summary's top list.

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use super::linear::contracts_dir;
+use super::contracts_dir;
 
 /// A compiled schema and what it is called in messages.
 pub(crate) struct Contract {

@@ -189,3 +189,79 @@ async fn a_window_is_posted_once_and_one_failing_chat_does_not_stop_the_other() 
     );
     db.cleanup().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_model_writes_the_paragraph_only_when_its_numbers_check_out() {
+    use triaged::sandbox::anthropic::AnthropicSandbox;
+    use triaged::sandbox::llm::Scripted;
+
+    let db = TestDb::sqlite().await;
+    let chats = chats().await;
+    let model = AnthropicSandbox::new(5);
+    let model_server = SandboxServer::start(model.router()).await.unwrap();
+    let toml = format!(
+        "database_url = \"{}\"\n{DESTINATIONS}[agent]\nenabled = true\nmodel = \"claude-test\"\n\
+         base_url = \"{}\"\napi_key = \"${{MODEL_KEY}}\"\n",
+        db.url,
+        model_server.url()
+    );
+    let env = vec![
+        ("SLACK_URL".to_owned(), chats.slack_url.clone()),
+        ("TEAMS_URL".to_owned(), chats.teams_url.clone()),
+        ("MODEL_KEY".to_owned(), model.api_key()),
+    ];
+    let path = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(path.path(), toml).unwrap();
+    let config = Config::load(triaged::config::Source::Explicit(path.path()), &env).unwrap();
+    let tick = Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap();
+    let app = App::build(config, Arc::new(DrivenClock::new(tick)))
+        .await
+        .unwrap();
+    let job = app.job(JobName::Summary).unwrap();
+    let signals = &app.lifecycle.signals;
+    let run = |at| {
+        let job = job.clone();
+        let app = &app;
+        async move {
+            app.scheduler
+                .execute(
+                    JobName::Summary,
+                    job.as_ref(),
+                    at,
+                    Trigger::Schedule,
+                    signals,
+                )
+                .await
+                .unwrap()
+        }
+    };
+
+    let written = "A quiet night: no errors were recorded in the last 24 hours.";
+    model.script(Scripted::Text(written.into()));
+    let Some(RunOutcome::Succeeded { detail }) = run(tick).await else {
+        panic!("the summary run failed")
+    };
+    assert!(detail.unwrap_or_default().contains("claude-test"));
+    assert!(
+        serde_json::to_string(&chats.slack.posted()[0])
+            .unwrap()
+            .contains(written)
+    );
+    // The model saw numbers only: nothing from the store's raw text, no URL.
+    let asked = serde_json::to_string(&model.requests()[0]).unwrap();
+    assert!(!asked.contains("http"), "{asked}");
+
+    model.script(Scripted::Text("There were 42 errors overnight.".into()));
+    let next = tick + Duration::days(1);
+    let Some(RunOutcome::Succeeded { detail }) = run(next).await else {
+        panic!("the summary run failed")
+    };
+    let detail = detail.unwrap_or_default();
+    assert!(
+        detail.contains("\"paragraph_by\":\"template\"") && detail.contains("42"),
+        "{detail}"
+    );
+    let second = serde_json::to_string(&chats.slack.posted()[1]).unwrap();
+    assert!(!second.contains("42 errors"), "{second}");
+    db.cleanup().await;
+}
