@@ -2,6 +2,7 @@
 //! (`now` is always a parameter), and nothing else of the crate is imported here.
 //!
 //! - `cluster`: the bounded state kept per cluster (users, endpoints, releases, samples).
+//! - `draft`: which cluster gets a drafted fix, and what the draft pull request says.
 //! - `event`: `ErrorEvent` and its validated parts (`Service`, `LogLevel`, `UserHash`, …).
 //! - `fingerprint`: `Fingerprint`, the stable cluster id, and the frame normalization rules.
 //! - `lifecycle`: the ticket lifecycle (reconcile, verify) as pure decisions → `Action`s.
@@ -9,6 +10,7 @@
 //! - `ticket`: a tracker ticket as triaged sees it, and what it asks of the tracker.
 
 pub mod cluster;
+pub mod draft;
 pub mod event;
 pub mod fingerprint;
 pub mod lifecycle;

@@ -34,6 +34,7 @@ const STEPS: &[Step] = &[
     shared!(2, "0002_source_cursors"),
     shared!(3, "0003_clusters"),
     shared!(4, "0004_tickets"),
+    shared!(5, "0005_agent"),
 ];
 
 /// The migrations for one backend, in order.

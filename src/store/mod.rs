@@ -1,6 +1,7 @@
 //! The store: one API in domain words over SQLite (embedded default) or Postgres (production,
 //! several replicas), through `sqlx::Any`. Migrations run when it opens.
 
+mod agent;
 mod clusters;
 mod cursors;
 #[cfg(test)]
@@ -17,6 +18,7 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use agent::{AgentRun, DraftRecord, DraftState};
 pub use clusters::{ClusterRecord, IngestWrite};
 pub use housekeeping::RollUp;
 pub use runs::{RunOutcome, RunRecord, RunStatus, Trigger};

@@ -158,3 +158,81 @@ both_backends!(cursors_round_trip_and_overwrite, |db: &TestDb| {
         store.close().await;
     }
 });
+
+both_backends!(
+    agent_runs_add_up_and_a_draft_is_claimed_once,
+    |db: &TestDb| {
+        let url = db.url.clone();
+        async move {
+            use triaged::store::{AgentRun, DraftState};
+            let store = triaged::store::Store::open(&url).await.unwrap();
+            let day = Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap();
+            for (i, cost) in [0.25, 0.5].into_iter().enumerate() {
+                let run = AgentRun {
+                    id: format!("run-{i}"),
+                    fingerprint: Some("a1b2c3d4e5f60718".into()),
+                    purpose: "fix".into(),
+                    provider: "anthropic".into(),
+                    model: "claude-test".into(),
+                    prompt: "prompt".into(),
+                    response: "{}".into(),
+                    tokens_in: 1200,
+                    tokens_out: 300,
+                    cost_usd: cost,
+                    latency_ms: 900,
+                    outcome: "ok".into(),
+                    created_at: day + chrono::Duration::hours(i as i64 + 1),
+                };
+                store.record_agent_run(&run).await.unwrap();
+            }
+            assert_eq!(store.spend_since(day).await.unwrap(), 0.75);
+            assert_eq!(
+                store
+                    .spend_since(day + chrono::Duration::hours(2))
+                    .await
+                    .unwrap(),
+                0.5
+            );
+            assert_eq!(store.agent_runs_since(day).await.unwrap()[0].id, "run-1");
+
+            let fp = "a1b2c3d4e5f60718".parse().unwrap();
+            let at = day + chrono::Duration::hours(3);
+            assert!(
+                store
+                    .claim_draft(fp, "acme/shop", "triaged/fix-a1b2c3d4", at)
+                    .await
+                    .unwrap()
+            );
+            // Still pending (a crash): a rerun may resume it.
+            assert!(
+                store
+                    .claim_draft(fp, "acme/shop", "triaged/fix-a1b2c3d4", at)
+                    .await
+                    .unwrap()
+            );
+            store
+                .finish_draft(
+                    fp,
+                    DraftState::Opened,
+                    Some((7, "https://github.test/acme/shop/pull/7")),
+                    None,
+                    Some("run-1"),
+                    at,
+                )
+                .await
+                .unwrap();
+            assert!(
+                !store
+                    .claim_draft(fp, "acme/shop", "triaged/fix-a1b2c3d4", at)
+                    .await
+                    .unwrap()
+            );
+            let draft = store.draft(fp).await.unwrap().unwrap();
+            assert_eq!(
+                (draft.state, draft.pr_number),
+                (DraftState::Opened, Some(7))
+            );
+            assert_eq!(store.drafts_opened_since(day).await.unwrap(), 1);
+        }
+    }
+);
