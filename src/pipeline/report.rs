@@ -91,15 +91,26 @@ pub async fn health_summary(
     })
 }
 
-/// Fix PRs drafted and merged in the window: `(drafted, merged)`.
-///
-/// Fix PRs (DESIGN §5) are not stored yet: always `(0, 0)`. Once the agent/forge stage
-/// records them, count them here from the store.
+/// Fix PRs drafted in the window (drafts that reached `opened` then) and fixes merged in
+/// it (the merge time recorded on the cluster's ticket).
 async fn fix_prs(
-    _store: &Store,
-    _window: (DateTime<Utc>, DateTime<Utc>),
+    store: &Store,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<(u64, u64), StoreError> {
-    Ok((0, 0))
+    let within = |at: DateTime<Utc>| at >= from && at < to;
+    let drafted = store
+        .drafts()
+        .await?
+        .iter()
+        .filter(|d| d.state == crate::store::DraftState::Opened && within(d.updated_at))
+        .count() as u64;
+    let merged = store
+        .tickets()
+        .await?
+        .iter()
+        .filter(|t| t.record.fix.as_ref().is_some_and(|f| within(f.merged_at)))
+        .count() as u64;
+    Ok((drafted, merged))
 }
 
 /// What a `ClusterLine` needs besides its cluster.

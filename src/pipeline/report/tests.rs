@@ -220,3 +220,37 @@ async fn a_day_after_the_errors_stopped_is_quiet_and_shows_the_drop() {
     );
     assert_eq!(s.services[0].worst, None);
 }
+
+#[tokio::test]
+async fn drafted_and_merged_fixes_are_counted_in_their_window() {
+    let (store, _dir) = temp_store().await;
+    let c = cluster(&store, 1, "checkout", Some(80.0), &[(ago(3), 40, None)]).await;
+    ticket(&store, c, "ENG-1", Step::Create, ago(20)).await;
+    store
+        .claim_draft(c, "acme/shop", "triaged/fix-1", ago(10))
+        .await
+        .unwrap();
+    store
+        .finish_draft(
+            c,
+            crate::store::DraftState::Opened,
+            Some((9, "https://github.test/pull/9")),
+            None,
+            None,
+            ago(10),
+        )
+        .await
+        .unwrap();
+    let fix = crate::domain::lifecycle::Fix {
+        reference: "acme/shop#9".into(),
+        merged_at: ago(2),
+        release: None,
+    };
+    assert!(store.record_fix(c, &fix, ago(2)).await.unwrap());
+    let s = health_summary(&store, end(), None).await.unwrap();
+    assert_eq!((s.prs_drafted, s.prs_merged), (1, 1));
+    let yesterday = health_summary(&store, end() - Duration::days(1), None)
+        .await
+        .unwrap();
+    assert_eq!((yesterday.prs_drafted, yesterday.prs_merged), (0, 0));
+}
