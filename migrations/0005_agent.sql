@@ -28,6 +28,8 @@ CREATE TABLE drafts (
     pr_url      TEXT,
     reason      TEXT,
     run_id      TEXT,
+    plan        TEXT,                          -- JSON: the checked patch and PR text, saved
+                                               -- before the branch so a rerun needs no model
     created_at  BIGINT NOT NULL,
     updated_at  BIGINT NOT NULL
 );

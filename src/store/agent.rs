@@ -61,6 +61,8 @@ pub struct DraftRecord {
     pub pr_url: Option<String>,
     pub reason: Option<String>,
     pub run_id: Option<String>,
+    /// The checked patch and PR text (JSON), once the model's answer passed the checks.
+    pub plan: Option<String>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -146,7 +148,7 @@ impl Store {
 
     pub async fn draft(&self, fp: Fingerprint) -> Result<Option<DraftRecord>, StoreError> {
         let row = sqlx::query(
-            "SELECT fingerprint, repo, branch, state, pr_number, pr_url, reason, run_id, updated_at \
+            "SELECT fingerprint, repo, branch, state, pr_number, pr_url, reason, run_id, updated_at, plan \
              FROM drafts WHERE fingerprint = $1",
         )
         .bind(fp.to_string())
@@ -158,7 +160,7 @@ impl Store {
     /// Every drafted fix, most recently updated first.
     pub async fn drafts(&self) -> Result<Vec<DraftRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT fingerprint, repo, branch, state, pr_number, pr_url, reason, run_id, updated_at \
+            "SELECT fingerprint, repo, branch, state, pr_number, pr_url, reason, run_id, updated_at, plan \
              FROM drafts ORDER BY updated_at DESC, fingerprint",
         )
         .fetch_all(&self.pool)
@@ -189,6 +191,27 @@ impl Store {
             .draft(fp)
             .await?
             .is_some_and(|d| d.state == DraftState::Pending))
+    }
+
+    /// Saves the checked plan of a pending draft (before anything is written to the forge).
+    pub async fn save_draft_plan(
+        &self,
+        fp: Fingerprint,
+        plan: &str,
+        run_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE drafts SET plan = $2, run_id = $3, updated_at = $4 \
+             WHERE fingerprint = $1 AND state = 'pending'",
+        )
+        .bind(fp.to_string())
+        .bind(plan)
+        .bind(run_id)
+        .bind(ms(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Records how the draft ended.
@@ -240,5 +263,6 @@ fn draft_record(r: &sqlx::any::AnyRow) -> Result<DraftRecord, StoreError> {
         reason: r.try_get(6)?,
         run_id: r.try_get(7)?,
         updated_at: time(r.try_get(8)?),
+        plan: r.try_get(9)?,
     })
 }
