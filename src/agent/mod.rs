@@ -8,6 +8,9 @@
 //! - `config`: the `[agent]` section ([`AgentConfig`]); `agent.enabled = false` is the
 //!   kill switch and [`build_provider`] refuses to build anything then.
 //! - `error`: [`AgentError`], what a model call can fail with.
+//! - `untrusted`: production text on its way into a prompt — [`untrusted::neutralise`]
+//!   (strip invisible and control characters, redact, truncate), [`untrusted::Fence`]
+//!   (quote it between random boundary lines) and [`untrusted::SYSTEM_DATA_RULE`].
 //!
 //! Replies are checked the same way for both providers (`reply`): every tool call's input
 //! must be a JSON object and name a tool that was offered ([`AgentError::BadToolCall`]),
@@ -25,6 +28,7 @@ mod reply;
 
 #[cfg(test)]
 mod testing;
+pub mod untrusted;
 
 use std::future::Future;
 use std::pin::Pin;
