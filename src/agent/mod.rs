@@ -11,6 +11,9 @@
 //! - `untrusted`: production text on its way into a prompt — [`untrusted::neutralise`]
 //!   (strip invisible and control characters, redact, truncate), [`untrusted::Fence`]
 //!   (quote it between random boundary lines) and [`untrusted::SYSTEM_DATA_RULE`].
+//! - `patch`: the `propose_fix` tool the model answers through ([`patch::Proposal`],
+//!   [`patch::propose_fix_schema`]) and [`patch::check_patch`], the checks a proposed
+//!   patch must pass before anything is written.
 //!
 //! Replies are checked the same way for both providers (`reply`): every tool call's input
 //! must be a JSON object and name a tool that was offered ([`AgentError::BadToolCall`]),
@@ -24,6 +27,7 @@ pub mod anthropic;
 mod config;
 mod error;
 pub mod openai;
+pub mod patch;
 mod reply;
 
 #[cfg(test)]
