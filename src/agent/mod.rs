@@ -11,6 +11,7 @@
 //! - `untrusted`: production text on its way into a prompt — [`untrusted::neutralise`]
 //!   (strip invisible and control characters, redact, truncate), [`untrusted::Fence`]
 //!   (quote it between random boundary lines) and [`untrusted::SYSTEM_DATA_RULE`].
+//! - `prompt`: the fix-drafting prompt (rules, fenced evidence and source, its digest).
 //! - `patch`: the `propose_fix` tool the model answers through ([`patch::Proposal`],
 //!   [`patch::propose_fix_schema`]) and [`patch::check_patch`], the checks a proposed
 //!   patch must pass before anything is written.
@@ -28,6 +29,7 @@ mod config;
 mod error;
 pub mod openai;
 pub mod patch;
+pub mod prompt;
 mod reply;
 
 #[cfg(test)]
