@@ -201,14 +201,8 @@ mod tests {
         assert!(!r.user.contains(planted) && !r.system.contains(planted));
         assert!(!r.user.contains('\u{202e}'));
         // Each fence's boundary opens and closes it, and the data cannot forge it.
-        let boundary = r
-            .user
-            .lines()
-            .next()
-            .map(|_| ())
-            .and(r.user.split("<<<").nth(1))
-            .unwrap();
-        let boundary = boundary.split_whitespace().next().unwrap();
+        let open = r.user.find("<<<").unwrap();
+        let boundary = r.user[open + 3..].split_whitespace().next().unwrap();
         assert_eq!(r.user.matches(boundary).count(), 4, "{}", r.user);
         assert!(
             r.user.contains("return cart['lines']"),
