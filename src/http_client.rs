@@ -14,11 +14,12 @@
 //!
 //! Between tries the client sleeps a "full jitter" backoff, a random duration in
 //! `0..=min(max_backoff, base_backoff * 2^(try-1))`. When the server asked for a wait
-//! (`Retry-After` in seconds or as an HTTP date; Sentry's `X-Sentry-Rate-Limit-Reset` or
-//! Linear's `X-RateLimit-Requests-Reset` once the remaining quota is 0) the sleep is at
-//! least that wait. A wait longer than `max_retry_after` is not slept: the call fails at
-//! once with a retryable [`HttpError::RateLimited`]. A response that reports an exhausted
-//! quota also holds back this vendor's next requests until the quota resets.
+//! (`Retry-After` in seconds or as an HTTP date; Sentry's `X-Sentry-Rate-Limit-Reset`,
+//! Linear's `X-RateLimit-Requests-Reset` or GitHub's `X-RateLimit-Reset` once the remaining
+//! quota is 0) the sleep is at least that wait. A wait longer than `max_retry_after` is
+//! not slept: the call fails at once with a retryable [`HttpError::RateLimited`]. A
+//! response that reports an exhausted quota also holds back this vendor's next requests
+//! until the quota resets.
 //!
 //! Errors never carry request headers or URLs (tokens and webhook URLs are secrets).
 

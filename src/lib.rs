@@ -8,7 +8,8 @@
 //! types and rules: events, fingerprints, severity, the ticket lifecycle, the health
 //! summary), `config` (typed configuration), `clock` (time), `store` (SQLite/Postgres),
 //! `scheduler` (cron, run ledger, leases), `sources` (where errors come from), `tracker`
-//! (Linear), `agent` (LLM providers: Anthropic Messages and OpenAI-compatible chat
+//! (Linear), `forge` (the code host fixes are proposed on: GitHub branches, commits and
+//! draft pull requests), `agent` (LLM providers: Anthropic Messages and OpenAI-compatible chat
 //! completions), `notify` (Slack and Teams), `pipeline` (the stages, in order), `http`
 //! (health, readiness, metrics), `lifecycle` (signals and readiness), `redact` (secrets and
 //! personal data scrubbed from everything that is stored or leaves the process), `sandbox`
@@ -21,6 +22,7 @@ pub mod clock;
 pub mod cluster;
 pub mod config;
 pub mod domain;
+pub mod forge;
 pub mod http;
 pub mod http_client;
 pub mod lifecycle;

@@ -21,9 +21,10 @@ pub fn server_requested_wait(headers: &HeaderMap, now: SystemTime) -> Option<Dur
 /// The wait until an exhausted quota resets, when a response says none is left:
 /// Sentry's `X-Sentry-Rate-Limit-Remaining: 0` + `X-Sentry-Rate-Limit-Reset` (epoch
 /// seconds), Linear's `X-RateLimit-Requests-Remaining: 0` + `X-RateLimit-Requests-Reset`
-/// (epoch milliseconds). `None` while quota is left or the headers are absent.
+/// (epoch milliseconds), GitHub's `X-RateLimit-Remaining: 0` + `X-RateLimit-Reset` (epoch
+/// seconds). `None` while quota is left or the headers are absent.
 pub fn quota_exhausted_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    const RULES: [(&str, &str, u64); 2] = [
+    const RULES: [(&str, &str, u64); 3] = [
         (
             "x-sentry-rate-limit-remaining",
             "x-sentry-rate-limit-reset",
@@ -34,6 +35,7 @@ pub fn quota_exhausted_wait(headers: &HeaderMap, now: SystemTime) -> Option<Dura
             "x-ratelimit-requests-reset",
             1,
         ),
+        ("x-ratelimit-remaining", "x-ratelimit-reset", 1000),
     ];
     RULES.iter().find_map(|(remaining, reset, ms_per_unit)| {
         let left: f64 = header_str(headers, remaining)?.parse().ok()?;
@@ -141,6 +143,24 @@ mod tests {
             quota_exhausted_wait(&spent, now),
             Some(Duration::from_millis(1500))
         );
+    }
+
+    #[test]
+    fn github_reset_is_in_epoch_seconds() {
+        let now = at(1_700_000_000);
+        let spent = headers(&[
+            ("x-ratelimit-remaining", "0"),
+            ("x-ratelimit-reset", "1700000030"),
+        ]);
+        assert_eq!(
+            quota_exhausted_wait(&spent, now),
+            Some(Duration::from_secs(30))
+        );
+        let left = headers(&[
+            ("x-ratelimit-remaining", "4999"),
+            ("x-ratelimit-reset", "1700000030"),
+        ]);
+        assert_eq!(quota_exhausted_wait(&left, now), None);
     }
 
     #[test]
