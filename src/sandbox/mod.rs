@@ -9,6 +9,7 @@
 pub mod anthropic;
 pub mod cloudwatch;
 pub mod faults;
+pub mod github;
 #[cfg(test)]
 pub(crate) mod json_contract;
 pub mod linear;
