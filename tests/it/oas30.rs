@@ -8,6 +8,9 @@
 //!
 //! `Contract` wraps one description: response and request-body validators, and a check
 //! of a request's path and query parameters against the operation's `parameters`.
+//! Parameters and responses given as `$ref`s to `#/components/...` are followed, and a
+//! last path parameter marked `x-multi-segment` (GitHub's file paths and refs) spans the
+//! rest of the path.
 
 use std::collections::BTreeMap;
 
@@ -121,7 +124,28 @@ impl Contract {
             .unwrap_or_else(|| panic!("no operation {method} {template} in the contract"))
     }
 
-    /// Errors of a JSON response body against the operation's `status` response schema.
+    /// Follows a `$ref` to another part of the document (`#/components/...`).
+    fn resolve<'a>(&'a self, node: &'a Value) -> &'a Value {
+        match node.get("$ref").and_then(Value::as_str) {
+            Some(reference) => reference
+                .strip_prefix('#')
+                .and_then(|pointer| self.spec.pointer(pointer))
+                .unwrap_or_else(|| panic!("unresolved {reference}")),
+            None => node,
+        }
+    }
+
+    /// Whether the operation documents a JSON answer for `status`.
+    pub fn has_json_response(&self, template: &str, method: &str, status: u16) -> bool {
+        self.operation(template, method)
+            .pointer(&format!("/responses/{status}"))
+            .map(|response| self.resolve(response))
+            .and_then(|response| response.pointer("/content/application~1json/schema"))
+            .is_some()
+    }
+
+    /// Errors of a JSON response body against the operation's `status` response schema
+    /// (a response given as a `$ref` to `#/components/responses/...` is followed).
     pub fn check_response(
         &self,
         template: &str,
@@ -129,13 +153,21 @@ impl Contract {
         status: u16,
         body: &Value,
     ) -> Vec<String> {
-        let schema = self
+        let response = self
             .operation(template, method)
-            .pointer(&format!(
-                "/responses/{status}/content/application~1json/schema"
-            ))
+            .pointer(&format!("/responses/{status}"))
+            .map(|response| self.resolve(response))
+            .unwrap_or_else(|| panic!("no {status} response for {method} {template}"));
+        let schema = response
+            .pointer("/content/application~1json/schema")
             .unwrap_or_else(|| panic!("no {status} JSON response for {method} {template}"));
         errors(&validator(&bundle(&self.spec, schema)), body)
+    }
+
+    /// Errors of `value` against the component schema `name` (`#/components/schemas/name`).
+    pub fn check_component(&self, name: &str, value: &Value) -> Vec<String> {
+        let schema = json!({ "$ref": format!("#/components/schemas/{name}") });
+        errors(&validator(&bundle(&self.spec, &schema)), value)
     }
 
     /// Errors of a JSON request body against the operation's request-body schema.
@@ -147,15 +179,53 @@ impl Contract {
         errors(&validator(&bundle(&self.spec, schema)), body)
     }
 
-    /// Matches `path` to one of the contract's templates for `method`.
+    /// Matches `path` to one of the contract's templates for `method`; of several, the
+    /// one with the most literal segments.
     pub fn template_of(&self, method: &str, path: &str) -> Option<String> {
         let paths = self.spec.get("paths")?.as_object()?;
         paths
             .iter()
             .filter(|(_, ops)| ops.get(method.to_ascii_lowercase()).is_some())
             .map(|(template, _)| template)
-            .find(|template| path_params(template, path).is_some())
+            .filter(|template| {
+                let multi = self.multi_segment(template, method);
+                path_params(template, path, &multi).is_some()
+            })
+            .max_by_key(|template| template.split('/').filter(|s| !s.starts_with('{')).count())
             .cloned()
+    }
+
+    /// The operation's parameters (path-level ones first), `$ref`s followed.
+    fn parameters(&self, template: &str, method: &str) -> Vec<Value> {
+        let path_level = self
+            .spec
+            .pointer(&format!(
+                "/paths/{}/parameters",
+                template.replace('~', "~0").replace('/', "~1")
+            ))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let own = self
+            .operation(template, method)
+            .get("parameters")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        path_level
+            .iter()
+            .chain(&own)
+            .map(|p| self.resolve(p).clone())
+            .collect()
+    }
+
+    /// Path parameters that may span several segments (`x-multi-segment: true`).
+    fn multi_segment(&self, template: &str, method: &str) -> Vec<String> {
+        self.parameters(template, method)
+            .iter()
+            .filter(|p| p["in"] == "path" && p["x-multi-segment"] == true)
+            .filter_map(|p| p["name"].as_str().map(str::to_owned))
+            .collect()
     }
 
     /// Errors of a request's path and query parameters against the operation's
@@ -167,15 +237,11 @@ impl Contract {
         path: &str,
         query: &[(String, String)],
     ) -> Vec<String> {
-        let Some(path_values) = path_params(template, path) else {
+        let multi = self.multi_segment(template, method);
+        let Some(path_values) = path_params(template, path, &multi) else {
             return vec![format!("{path} does not match {template}")];
         };
-        let parameters = self
-            .operation(template, method)
-            .get("parameters")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
+        let parameters = self.parameters(template, method);
         let mut grouped: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (k, v) in query {
             grouped.entry(k.as_str()).or_default().push(v.as_str());
@@ -215,21 +281,37 @@ impl Contract {
     }
 }
 
-/// `{name}` segments of `template` bound to `path`'s segments.
-fn path_params(template: &str, path: &str) -> Option<BTreeMap<String, String>> {
-    let t: Vec<&str> = template.split('/').collect();
-    let p: Vec<&str> = path.split('/').collect();
-    if t.len() != p.len() {
+/// `{name}` segments of `template` bound to `path`'s segments; a last segment named in
+/// `multi` takes the rest of the path, slashes included.
+fn path_params(template: &str, path: &str, multi: &[String]) -> Option<BTreeMap<String, String>> {
+    let wanted: Vec<&str> = template.split('/').collect();
+    let given: Vec<&str> = path.split('/').collect();
+    let last = wanted.len() - 1;
+    let spans_rest = wanted[last]
+        .strip_prefix('{')
+        .and_then(|w| w.strip_suffix('}'))
+        .is_some_and(|name| multi.iter().any(|m| m == name));
+    let fits = if spans_rest {
+        given.len() >= wanted.len()
+    } else {
+        given.len() == wanted.len()
+    };
+    if !fits {
         return None;
     }
     let mut bound = BTreeMap::new();
-    for (t, p) in t.iter().zip(&p) {
-        match t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
-            Some(name) if !p.is_empty() => {
-                bound.insert(name.to_owned(), (*p).to_owned());
+    for (i, w) in wanted.iter().enumerate() {
+        let segment = if spans_rest && i == last {
+            given[i..].join("/")
+        } else {
+            given[i].to_owned()
+        };
+        match w.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
+            Some(name) if !segment.is_empty() && !segment.ends_with('/') => {
+                bound.insert(name.to_owned(), segment);
             }
             Some(_) => return None,
-            None if t == p => {}
+            None if *w == segment => {}
             None => return None,
         }
     }

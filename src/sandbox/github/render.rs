@@ -245,11 +245,13 @@ impl Site {
         })
     }
 
+    /// `label`; the description is `""` rather than null because `pull-request-simple`
+    /// types a label's description as a plain string.
     pub(super) fn label(&self, repo: &RepoState, name: &str) -> Value {
         let id = repo.labels.get(name).copied().unwrap_or_default();
         json!({
-            "id": id, "node_id": node_id("Label", id), "name": name, "description": null,
-            "url": self.api(&format!("repos/{}/labels/{name}", repo.full_name())),
+            "id": id, "node_id": node_id("Label", id), "name": name, "description": "",
+            "url": self.api(&format!("repos/{}/labels/{}", repo.full_name(), super::render_content::encoded(name))),
             "color": "ededed", "default": false,
         })
     }

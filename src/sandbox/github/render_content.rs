@@ -30,13 +30,15 @@ impl Site {
             (format!("{}\n", lines.join("\n")), "base64")
         };
         let name = path.rsplit('/').next().unwrap_or(path);
-        let url = self.api_url(&format!("repos/{full}/contents/{path}?ref={git_ref}"));
+        let (at, rev) = (encoded(path), encoded(git_ref));
+        let url = self.api_url(&format!("repos/{full}/contents/{at}?ref={rev}"));
         let git_url = self.api_url(&format!("repos/{full}/git/blobs/{blob}"));
-        let html_url = format!("{}/{full}/blob/{git_ref}/{path}", self.root);
+        let html_url = format!("{}/{full}/blob/{rev}/{at}", self.root);
+        let download_url = format!("{}/raw/{full}/{rev}/{at}", self.root);
         json!({
             "type": "file", "encoding": encoding, "size": bytes.len(), "name": name,
             "path": path, "content": content, "sha": blob, "url": url, "git_url": git_url,
-            "html_url": html_url, "download_url": format!("{}/raw/{full}/{git_ref}/{path}", self.root),
+            "html_url": html_url, "download_url": download_url,
             "_links": { "self": url, "git": git_url, "html": html_url },
         })
     }
@@ -51,7 +53,7 @@ impl Site {
         size: usize,
     ) -> Value {
         let full = repo.full_name();
-        let url = self.api_url(&format!("repos/{full}/contents/{path}"));
+        let url = self.api_url(&format!("repos/{full}/contents/{}", encoded(path)));
         let name = path.rsplit('/').next().unwrap_or(path);
         json!({
             "type": kind, "size": size, "name": name, "path": path, "sha": sha, "url": url,
@@ -59,4 +61,16 @@ impl Site {
             "_links": { "self": url, "git": null, "html": null },
         })
     }
+}
+
+/// A path for a URL: bytes outside the unreserved set and `/` percent-encoded.
+pub(super) fn encoded(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
