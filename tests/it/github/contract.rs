@@ -323,3 +323,73 @@ async fn the_checks_catch_contract_breaches() {
         None
     );
 }
+
+/// The contents write the client does not use (it commits through the git data API) is
+/// still held to the contract: created, updated, stale sha (409), missing sha (422).
+#[tokio::test]
+async fn the_contents_write_follows_the_contract_too() {
+    use base64::Engine;
+    let contract = github_contract();
+    let rig = rig(32).await;
+    rig.sandbox.keep_response_bodies(true);
+    let http = reqwest::Client::builder()
+        .user_agent("contract-test")
+        .build()
+        .expect("client");
+    let encoded = base64::engine::general_purpose::STANDARD.encode("CENTS = 1000\n");
+    let current = rig.sandbox.requests().len();
+    let put = |path: &str, sha: Option<&str>| {
+        let mut body = json!({ "message": "m", "content": encoded, "branch": "main" });
+        if let Some(sha) = sha {
+            body["sha"] = json!(sha);
+        }
+        http.put(format!("{}/repos/{REPO}/contents/{path}", rig.server.url()))
+            .bearer_auth(TOKEN)
+            .json(&body)
+            .send()
+    };
+    let existing = rig
+        .github
+        .file(&rig.repo, "app/util/money.py", "main")
+        .await
+        .expect("read")
+        .expect("exists");
+    for (path, sha, status) in [
+        ("app/new.py", None, 201),
+        ("app/util/money.py", None, 422),
+        ("app/util/money.py", Some("f".repeat(40)), 409),
+        ("app/util/money.py", Some(existing.sha.clone()), 200),
+    ] {
+        let answer = put(path, sha.as_deref()).await.expect("answer");
+        assert_eq!(answer.status().as_u16(), status, "{path}");
+    }
+    let template = "/repos/{owner}/{repo}/contents/{path}";
+    for request in rig.sandbox.requests().iter().skip(current) {
+        if request.method != "PUT" {
+            continue;
+        }
+        let body: Value =
+            serde_json::from_str(request.body.as_deref().expect("body")).expect("json");
+        assert!(
+            contract
+                .check_request_body(template, "PUT", &body)
+                .is_empty()
+        );
+        let answer: Value =
+            serde_json::from_str(request.response_body.as_deref().expect("kept")).expect("json");
+        let problems = if request.status == 409 {
+            // Upstream quirk: the 409 is `oneOf: [basic-error, repository-rule-violation-
+            // error]`, and every error body fits both (neither requires anything), so no
+            // body satisfies exactly one. It is checked against the first alternative.
+            contract.check_component("basic-error", &answer)
+        } else {
+            contract.check_response(template, "PUT", request.status, &answer)
+        };
+        assert!(
+            problems.is_empty(),
+            "{} {}: {problems:#?}",
+            request.status,
+            answer
+        );
+    }
+}

@@ -17,8 +17,7 @@ pub const REPO: &str = "acme/shop";
 
 pub struct Rig {
     pub sandbox: Arc<GitHubSandbox>,
-    /// Kept alive for the test's length.
-    pub _server: SandboxServer,
+    pub server: SandboxServer,
     pub github: GitHub,
     pub repo: RepoName,
 }
@@ -57,7 +56,7 @@ pub async fn rig(seed: u64) -> Rig {
     let github = GitHub::new(&config, TOKEN).expect("client");
     Rig {
         sandbox,
-        _server: server,
+        server,
         github,
         repo: RepoName::parse(REPO).expect("repo"),
     }
