@@ -9,9 +9,14 @@ use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::domain::event::{Environment, Service, UserSalt};
 use crate::domain::summary::{HealthSummary, Paragraph, ParagraphAuthor};
+use crate::forge::CodeHost;
+use crate::forge::github::GitHub;
 use crate::lifecycle::Lifecycle;
 use crate::metrics::Metrics;
 use crate::notify::{Destination, post_all};
+use crate::pipeline::draft::{
+    DraftDeps, DraftSettings, draft_candidates, record_merged_fixes, run_drafts,
+};
 use crate::pipeline::facts::LinkSettings;
 use crate::pipeline::report::{health_summary, write_paragraph};
 use crate::pipeline::triage::{TriageReport, TriageSettings, run_triage, run_verify};
@@ -45,6 +50,8 @@ pub struct App {
     pub tracker: Option<Arc<dyn Tracker>>,
     /// The LLM provider, when `agent.enabled`.
     pub model: Option<Arc<dyn Provider>>,
+    /// The code host fixes are drafted on, when `[github]` is configured.
+    pub forge: Option<Arc<dyn CodeHost>>,
 }
 
 impl App {
@@ -85,6 +92,7 @@ impl App {
         let sources = Arc::new(build_sources(&config, &salt).await?);
         let tracker = build_tracker(&config)?;
         let model = build_model(&config)?;
+        let forge = build_forge(&config)?;
         let metrics = Arc::new(Metrics::new());
         let lease = LeaseSettings {
             lease: config.scheduler.lease,
@@ -110,6 +118,21 @@ impl App {
             sources,
             tracker,
             model,
+            forge,
+        })
+    }
+
+    /// Drafting needs a model, a code host and a tracker.
+    fn drafting(&self) -> Option<Drafting> {
+        Some(Drafting {
+            model: self.model.clone()?,
+            forge: self.forge.clone()?,
+            settings: DraftSettings {
+                policy: self.config.agent.drafts.clone(),
+                patch: self.config.agent.patch.clone(),
+                prices: self.config.agent.prices,
+                redactor: self.redactor.clone(),
+            },
         })
     }
 
@@ -206,6 +229,7 @@ impl App {
                     tracker: tracker.clone(),
                     settings: self.triage_settings(),
                     verify: false,
+                    drafting: self.drafting(),
                 }),
                 None => Arc::new(ScoreJob {
                     store: self.store.clone(),
@@ -220,6 +244,7 @@ impl App {
                     tracker: tracker.clone(),
                     settings: self.triage_settings(),
                     verify: true,
+                    drafting: self.drafting(),
                 }),
                 None => Arc::new(PendingJob),
             },
@@ -378,6 +403,16 @@ struct TriageJob {
     tracker: Arc<dyn Tracker>,
     settings: TriageSettings,
     verify: bool,
+    /// With a model and a code host: triage drafts fixes, verify reads their merges.
+    drafting: Option<Drafting>,
+}
+
+/// What fix drafting needs besides the tracker.
+#[derive(Clone)]
+struct Drafting {
+    model: Arc<dyn Provider>,
+    forge: Arc<dyn CodeHost>,
+    settings: DraftSettings,
 }
 
 impl Job for TriageJob {
@@ -385,11 +420,30 @@ impl Job for TriageJob {
         Box::pin(async move {
             let now = self.clock.now();
             let tracker = self.tracker.as_ref();
+            let mut merged = Vec::new();
+            if self.verify
+                && let Some(d) = &self.drafting
+            {
+                merged = record_merged_fixes(&self.store, d.forge.as_ref(), now).await?;
+            }
             let report = if self.verify {
                 run_verify(&self.store, tracker, &self.settings, now, false).await?
             } else {
                 run_triage(&self.store, tracker, &self.settings, now, None, false).await?
             };
+            let mut drafts = None;
+            if !self.verify
+                && let Some(d) = &self.drafting
+            {
+                let deps = DraftDeps {
+                    store: &self.store,
+                    model: d.model.as_ref(),
+                    forge: d.forge.as_ref(),
+                    tracker,
+                };
+                let candidates = draft_candidates(&self.store, now).await?;
+                drafts = Some(run_drafts(&deps, &d.settings, now, candidates).await?);
+            }
             if let Some(failure) = report.act.failed.iter().find(|f| !f.retry) {
                 return Err(format!(
                     "{} for {} failed and needs a look: {}",
@@ -404,6 +458,8 @@ impl Job for TriageJob {
                 "deferred": report.deferred,
                 "unreadable": report.unreadable,
                 "pending": report.pending,
+                "fixes_merged": merged,
+                "drafts": drafts,
             }))
         })
     }
@@ -527,6 +583,20 @@ fn build_tracker(config: &Config) -> anyhow::Result<Option<Arc<dyn Tracker>>> {
     }
     let tracker = LinearTracker::new(&linear, key).context("linear")?;
     Ok(Some(Arc::new(tracker)))
+}
+
+/// The code host when `[github]` is configured.
+fn build_forge(config: &Config) -> anyhow::Result<Option<Arc<dyn CodeHost>>> {
+    let Some(github) = &config.github else {
+        return Ok(None);
+    };
+    let token = github
+        .token
+        .as_ref()
+        .map(|t| t.expose())
+        .unwrap_or_default();
+    let forge = GitHub::new(github, token).context("github")?;
+    Ok(Some(Arc::new(forge)))
 }
 
 /// The LLM provider when `agent.enabled` (the kill switch is off by default).

@@ -13,6 +13,8 @@
 //! prices = { input_per_mtok = 3.0, output_per_mtok = 15.0 }
 //! ```
 
+use crate::agent::patch::PatchRules;
+use crate::domain::draft::DraftPolicy;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -95,6 +97,10 @@ pub struct AgentConfig {
     pub api_key: Option<Secret>,
     pub http: HttpPolicy,
     pub prices: Prices,
+    /// Which clusters get a drafted fix, where, and how many a day (`[agent.drafts]`).
+    pub drafts: DraftPolicy,
+    /// What a proposed patch may touch and how much (`[agent.patch]`).
+    pub patch: PatchRules,
 }
 
 impl std::fmt::Debug for AgentConfig {
@@ -109,6 +115,8 @@ impl std::fmt::Debug for AgentConfig {
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("http", &self.http)
             .field("prices", &self.prices)
+            .field("drafts", &self.drafts)
+            .field("patch", &self.patch)
             .finish()
     }
 }
@@ -125,6 +133,8 @@ impl Default for AgentConfig {
             api_key: None,
             http: HttpPolicy::default(),
             prices: Prices::default(),
+            drafts: DraftPolicy::default(),
+            patch: PatchRules::default(),
         }
     }
 }

@@ -17,6 +17,7 @@ use crate::agent::AgentConfig;
 use crate::domain::cluster::ClusterLimits;
 use crate::domain::lifecycle::{TriagePolicy, VerifyPolicy};
 use crate::domain::score::{SeverityPolicy, TierRules};
+use crate::forge::github::GitHubConfig;
 use crate::notify::Destination;
 use crate::sources::cloudwatch::CloudWatchConfig;
 use crate::sources::sentry::SentryConfig;
@@ -59,8 +60,10 @@ pub struct Config {
     pub linear: Option<LinearConfig>,
     /// Where the morning summary is posted.
     pub notify: NotifyConfig,
-    /// The LLM provider (off by default).
+    /// The LLM provider (off by default), and what fix drafts may do.
     pub agent: AgentConfig,
+    /// Where fixes are drafted as pull requests; without it no fix is drafted.
+    pub github: Option<GitHubConfig>,
 }
 
 impl Default for Config {
@@ -86,6 +89,7 @@ impl Default for Config {
             linear: None,
             notify: NotifyConfig::default(),
             agent: AgentConfig::default(),
+            github: None,
         }
     }
 }

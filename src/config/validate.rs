@@ -20,6 +20,10 @@ impl Config {
             ("privacy.user_salt", self.privacy.user_salt.as_mut()),
             ("agent.api_key", self.agent.api_key.as_mut()),
             (
+                "github.token",
+                self.github.as_mut().and_then(|g| g.token.as_mut()),
+            ),
+            (
                 "linear.api_key",
                 self.linear.as_mut().and_then(|l| l.api_key.as_mut()),
             ),
@@ -230,6 +234,27 @@ impl Config {
             }
         }
         problems.extend(self.agent.validate());
+        if let Some(github) = &self.github {
+            if let Err(e) = github.validate() {
+                for line in e.lines() {
+                    problems.push(Problem::new("github", line.to_owned()));
+                }
+            }
+            if github.token.is_none() {
+                problems.push(Problem::new(
+                    "github.token",
+                    "required: a token as \"${ENV_VAR}\" or \"file:/path\"",
+                ));
+            }
+        }
+        for (i, repo) in self.agent.drafts.repos.iter().enumerate() {
+            if let Err(e) = crate::forge::RepoName::parse(&repo.repo) {
+                problems.push(Problem::new(
+                    format!("agent.drafts.repos[{i}].repo"),
+                    e.to_string(),
+                ));
+            }
+        }
         for (i, destination) in self.notify.destinations.iter().enumerate() {
             if let Err(reason) = destination.validate() {
                 problems.push(Problem::new(format!("notify.destinations[{i}]"), reason));

@@ -3,6 +3,7 @@
 
 pub mod act;
 pub mod cluster;
+pub mod draft;
 pub mod facts;
 pub mod ingest;
 pub mod report;

@@ -6,6 +6,7 @@ mod support;
 mod clusters;
 mod config;
 mod deploy;
+mod drafts;
 mod github;
 mod http;
 mod ingest;

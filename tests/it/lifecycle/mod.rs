@@ -194,6 +194,26 @@ impl World {
         message: &str,
         release: &str,
     ) {
+        self.log_with(
+            service,
+            hour,
+            count,
+            message,
+            release,
+            serde_json::json!({}),
+        );
+    }
+
+    /// `log` with more JSON fields on each line (e.g. a `stack_trace`).
+    pub fn log_with(
+        &mut self,
+        service: &'static str,
+        hour: DateTime<Utc>,
+        count: u32,
+        message: &str,
+        release: &str,
+        extra: serde_json::Value,
+    ) {
         if !self.services.contains(&service) {
             self.services.push(service);
         }
@@ -204,7 +224,7 @@ impl World {
             .unwrap();
         for i in 0..count {
             let at = hour + Duration::seconds(i64::from(i) * 3600 / i64::from(count.max(1)));
-            let line = serde_json::json!({
+            let mut line = serde_json::json!({
                 "timestamp": at.to_rfc3339(),
                 "level": "error",
                 "service": service,
@@ -212,6 +232,9 @@ impl World {
                 "user_id": format!("user-{}", i % 7),
                 "message": message,
             });
+            if let (Some(line), Some(extra)) = (line.as_object_mut(), extra.as_object()) {
+                line.extend(extra.clone());
+            }
             writeln!(file, "{line}").unwrap();
         }
     }
