@@ -172,16 +172,7 @@ async fn propose(
     let repo = match RepoName::parse(&target.repo) {
         Ok(repo) => repo,
         Err(e) => {
-            reject(
-                deps,
-                fp,
-                ticket,
-                now,
-                &format!("drafts.repos: {e}"),
-                None,
-                report,
-            )
-            .await?;
+            reject(deps, fp, now, &format!("drafts.repos: {e}"), None, report).await?;
             return Ok(None);
         }
     };
@@ -198,7 +189,6 @@ async fn propose(
             reject(
                 deps,
                 fp,
-                ticket,
                 now,
                 &format!("{} is not in {} at {}", target.path, target.repo, head.name),
                 None,
@@ -226,7 +216,7 @@ async fn propose(
                 target.path
             )
         };
-        reject(deps, fp, ticket, now, &why, None, report).await?;
+        reject(deps, fp, now, &why, None, report).await?;
         return Ok(None);
     }
     let prompt = fix_prompt(
@@ -288,7 +278,6 @@ async fn propose(
             reject(
                 deps,
                 fp,
-                ticket,
                 now,
                 &format!("the model's answer was unusable: {e}"),
                 Some(&run_id),
@@ -303,7 +292,6 @@ async fn propose(
             reject(
                 deps,
                 fp,
-                ticket,
                 now,
                 &format!("the model did not propose a fix ({outcome})"),
                 Some(&run_id),
@@ -318,7 +306,6 @@ async fn propose(
                 reject(
                     deps,
                     fp,
-                    ticket,
                     now,
                     &format!("the proposal does not fit the tool's schema: {e}"),
                     Some(&run_id),
@@ -344,7 +331,7 @@ async fn propose(
                 "the proposed patch failed the `{}` check: {}",
                 rejection.check, rejection.reason
             );
-            reject(deps, fp, ticket, now, &why, Some(&run_id), report).await?;
+            reject(deps, fp, now, &why, Some(&run_id), report).await?;
             let comment_id = stable_uuid(&["draft", &fp.to_string(), "analysis"]);
             let body = format!(
                 "triaged analysed this error but opened no pull request: {why}.\n\n{analysis}"
@@ -447,7 +434,6 @@ async fn publish(
 async fn reject(
     deps: &DraftDeps<'_>,
     fp: crate::domain::fingerprint::Fingerprint,
-    _ticket: &TicketRecord,
     now: DateTime<Utc>,
     why: &str,
     run_id: Option<&str>,
