@@ -457,3 +457,36 @@ fn a_human_close_is_observed_not_undone() {
         "counts at the close are remembered"
     );
 }
+
+#[test]
+fn a_ticket_gone_from_the_tracker_counts_as_canceled_by_a_human() {
+    let f = facts(10, 70.0);
+    let (record, _) = created(&f);
+    let actions = reconcile(
+        &f,
+        Some(&record),
+        None,
+        &Lookup::default(),
+        &links(),
+        &TriagePolicy::default(),
+        now(),
+    );
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0].kind, ActionKind::Observe);
+    let after = &actions[0].record_after;
+    assert_eq!(after.phase, TicketPhase::Canceled);
+    assert_eq!(after.closure.as_ref().map(|c| c.by), Some(Closer::Human));
+    // … and is then left alone: no second observation, no new ticket.
+    assert!(
+        reconcile(
+            &facts(40, 90.0),
+            Some(after),
+            None,
+            &Lookup::default(),
+            &links(),
+            &TriagePolicy::default(),
+            now()
+        )
+        .is_empty()
+    );
+}
