@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::agent::patch::{PROPOSE_FIX_TOOL, PatchRules, Proposal, check_patch_with};
 use crate::agent::prompt::fix_prompt;
-use crate::agent::untrusted::neutralise;
+use crate::agent::untrusted::{first_hidden, neutralise};
 use crate::agent::{Prices, Provider, StopReason};
 use crate::domain::draft::{
     Budget, DraftEvidence, DraftPolicy, NotEligible, Provenance, Target, branch_name, day_start,
@@ -203,7 +203,10 @@ async fn propose(
         }
     };
     let too_big = file.content.len() > settings.policy.max_file_bytes;
-    let unsafe_text = neutralise(&file.content, &settings.redactor, usize::MAX) != file.content;
+    // The model sees the file as it is (the patch applies to it): one holding secret-like
+    // or invisible text is not sent at all. CRLF line ends are ordinary text.
+    let unsafe_text = first_hidden(&file.content.replace("\r\n", "\n")).is_some()
+        || settings.redactor.redact(&file.content) != file.content;
     if too_big || unsafe_text {
         let why = if too_big {
             format!(

@@ -167,3 +167,21 @@ async fn budgets_stop_drafting_and_say_so() {
     assert!(report.budget_stop.unwrap().contains("spent today"));
     db.cleanup().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_with_crlf_line_ends_is_drafted_and_keeps_them() {
+    let db = TestDb::sqlite().await;
+    let mut shop = Shop::open(&db.url).await;
+    shop.github
+        .put_file(REPO, "main", PATH, ORIGINAL.replace('\n', "\r\n"));
+    shop.crash_in("total").await;
+    shop.model_sandbox.script(good_proposal());
+    let report = shop.draft().await;
+    assert_eq!(report.opened.len(), 1, "{report:#?}");
+    let head = shop.github.pulls(REPO)[0].head.clone();
+    assert_eq!(
+        shop.github.file_at(REPO, &head, PATH),
+        Some(FIXED.replace('\n', "\r\n"))
+    );
+    db.cleanup().await;
+}
