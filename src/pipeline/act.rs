@@ -64,7 +64,10 @@ pub async fn replay_pending(
 ) -> Result<HashSet<Fingerprint>, StoreError> {
     let mut still_pending = HashSet::new();
     for action in store.pending_actions().await? {
-        if complete(store, tracker, &action, now, report).await? {
+        if complete(store, tracker, &action, now, report)
+            .await?
+            .is_some()
+        {
             report.replayed += 1;
         } else {
             still_pending.insert(action.fingerprint);
@@ -100,10 +103,18 @@ pub async fn act(
         }
         let base = versions.get(&fp).copied().unwrap_or(base_version);
         if matches!(action.kind, ActionKind::Observe) {
-            if store.observe(&action, base.unwrap_or(-1), now).await? {
-                report.done.push(line(&action, &action.record_after.key));
+            match store.observe(&action, base.unwrap_or(-1), now).await? {
+                Some(version) => {
+                    report.done.push(line(&action, &action.record_after.key));
+                    versions.insert(fp, Some(version));
+                }
+                None => {
+                    report
+                        .skipped
+                        .push(format!("observe {fp}: the record changed meanwhile"));
+                    blocked.insert(fp);
+                }
             }
-            versions.insert(fp, base.map(|v| v + 1));
             continue;
         }
         match store.begin_action(&action, base, now).await? {
@@ -113,37 +124,33 @@ pub async fn act(
                     .push(format!("{} {fp}: {why}", action.kind.name()));
                 blocked.insert(fp);
             }
-            Claim::Started => {
-                if complete(store, tracker, &action, now, report).await? {
-                    // begin inserted (create/link) or kept, finish bumped.
-                    let next = match &action.kind {
-                        ActionKind::Create { .. } | ActionKind::Link { .. } => Some(2),
-                        _ => base.map(|v| v + 1),
-                    };
-                    versions.insert(fp, next);
-                } else {
+            Claim::Started => match complete(store, tracker, &action, now, report).await? {
+                Some(version) => {
+                    versions.insert(fp, Some(version));
+                }
+                None => {
                     blocked.insert(fp);
                 }
-            }
+            },
         }
     }
     Ok(())
 }
 
-/// Calls the tracker for an intent already written and records the outcome. True when
-/// it landed.
+/// Calls the tracker for an intent already written and records the outcome: the record's
+/// new version when it landed.
 async fn complete(
     store: &Store,
     tracker: &dyn Tracker,
     action: &Action,
     now: DateTime<Utc>,
     report: &mut ActReport,
-) -> Result<bool, StoreError> {
+) -> Result<Option<i64>, StoreError> {
     match execute(tracker, action).await {
         Ok(landed) => {
-            store.finish_action(action, &landed, now).await?;
+            let version = store.finish_action(action, &landed, now).await?;
             report.done.push(line(action, &landed.key));
-            Ok(true)
+            Ok(Some(version))
         }
         Err(e) => {
             let retry = e.is_retryable();
@@ -156,7 +163,7 @@ async fn complete(
                 error,
                 retry,
             });
-            Ok(false)
+            Ok(None)
         }
     }
 }

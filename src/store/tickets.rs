@@ -136,18 +136,19 @@ impl Store {
     }
 
     /// The tracker did it: store the record after (with the ticket's key and URL as the
-    /// tracker returned them), close the intent and add the timeline entry.
+    /// tracker returned them), close the intent and add the timeline entry. Returns the
+    /// record's new version.
     pub async fn finish_action(
         &self,
         action: &Action,
         landed: &TicketRecord,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<i64, StoreError> {
         let mut tx = self.pool.begin().await?;
         let fp = action.fingerprint.to_string();
-        sqlx::query(
+        let version: i64 = sqlx::query(
             "UPDATE tickets SET ticket_id = $2, ticket_key = $3, phase = $4, record = $5, \
-             version = version + 1, updated_at = $6 WHERE fingerprint = $1",
+             version = version + 1, updated_at = $6 WHERE fingerprint = $1 RETURNING version",
         )
         .bind(&fp)
         .bind(&landed.ticket_id)
@@ -155,8 +156,9 @@ impl Store {
         .bind(landed.phase.as_str())
         .bind(to_json(landed)?)
         .bind(ms(now))
-        .execute(&mut *tx)
-        .await?;
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
         sqlx::query("UPDATE ticket_intents SET status = 'done', updated_at = $2 WHERE id = $1")
             .bind(action.intent_id())
             .bind(ms(now))
@@ -172,7 +174,7 @@ impl Store {
                 .await?;
         }
         tx.commit().await?;
-        Ok(())
+        Ok(version)
     }
 
     /// Events of `service`'s clusters other than `except` in hours starting at or after
@@ -243,18 +245,19 @@ impl Store {
             .collect()
     }
 
-    /// Records what a human changed (no tracker call), if the record is still at `base_version`.
+    /// Records what a human changed (no tracker call), if the record is still at
+    /// `base_version`. Returns the record's new version, or `None` when it had moved on.
     pub async fn observe(
         &self,
         action: &Action,
         base_version: i64,
         now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Option<i64>, StoreError> {
         let mut tx = self.pool.begin().await?;
         let r = &action.record_after;
         let updated = sqlx::query(
             "UPDATE tickets SET ticket_key = $2, phase = $3, record = $4, version = version + 1, updated_at = $5 \
-             WHERE fingerprint = $1 AND version = $6",
+             WHERE fingerprint = $1 AND version = $6 RETURNING version",
         )
         .bind(action.fingerprint.to_string())
         .bind(&r.key)
@@ -262,14 +265,17 @@ impl Store {
         .bind(to_json(r)?)
         .bind(ms(now))
         .bind(base_version)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if updated == 1 {
+        .fetch_optional(&mut *tx)
+        .await?;
+        let version = match updated {
+            Some(row) => Some(row.try_get::<i64, _>(0)?),
+            None => None,
+        };
+        if version.is_some() {
             insert_event(&mut tx, action, &r.key, now).await?;
         }
         tx.commit().await?;
-        Ok(updated == 1)
+        Ok(version)
     }
 
     /// Records a merged fix for a cluster's ticket (from the forge check or an operator).
