@@ -197,14 +197,22 @@ pub async fn run_verify(
     };
     tracker.prepare().await?;
     let pending = before_deciding(store, tracker, now, dry_run, &mut report).await?;
-    let scored: HashMap<Fingerprint, _> =
-        assess_clusters(store, &settings.severity, &settings.tiers, now, None)
-            .await?
-            .into_iter()
-            .map(|(c, s)| (c.identity.fingerprint, s))
-            .collect();
+    let tickets = store.tickets().await?;
+    // Only clusters with a ticket are verified: score those alone.
+    let ticketed: Vec<Fingerprint> = tickets.iter().map(|t| t.fingerprint).collect();
+    let scored: HashMap<Fingerprint, _> = assess_clusters(
+        store,
+        &settings.severity,
+        &settings.tiers,
+        now,
+        Some(&ticketed),
+    )
+    .await?
+    .into_iter()
+    .map(|(c, s)| (c.identity.fingerprint, s))
+    .collect();
     let quiet_since = now - Duration::hours(i64::from(settings.verify.quiet_hours));
-    for stored in store.tickets().await? {
+    for stored in tickets {
         let fp = stored.fingerprint;
         if pending.contains(&fp) {
             report.pending.push(fp.to_string());

@@ -222,13 +222,10 @@ pub fn investigation_paths(facts: &ClusterFacts) -> Vec<String> {
             trend.reason
         ));
     }
-    if let Some(first) = facts.releases.iter().min_by_key(|r| r.first_seen)
-        && facts.first_seen >= first.first_seen
-        && facts.releases.len() == 1
-    {
+    if let [only] = facts.releases.as_slice() {
         out.push(format!(
             "Only seen in release `{}`: compare it with the release before.",
-            code_span(&first.release)
+            code_span(&only.release)
         ));
     }
     if out.is_empty()
