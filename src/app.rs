@@ -57,19 +57,30 @@ pub struct App {
 impl App {
     /// Opens the store (migrating it) and builds the scheduler.
     pub async fn build(config: Config, clock: SharedClock) -> anyhow::Result<App> {
-        Self::build_with(config, clock, false).await
+        Self::build_with(config, clock, false, None).await
+    }
+
+    /// `build`, with CloudWatch reached through `aws` (credentials, region, HTTP client)
+    /// instead of the standard credential chain: the demo's fixed emulator credentials.
+    pub async fn build_with_aws(
+        config: Config,
+        clock: SharedClock,
+        aws: aws_config::SdkConfig,
+    ) -> anyhow::Result<App> {
+        Self::build_with(config, clock, false, Some(aws)).await
     }
 
     /// For `--dry-run`: the store is opened without migrating and nothing is written to
     /// it (an unset user-id salt stays unset; a throwaway one stands in).
     pub async fn build_read_only(config: Config, clock: SharedClock) -> anyhow::Result<App> {
-        Self::build_with(config, clock, true).await
+        Self::build_with(config, clock, true, None).await
     }
 
     async fn build_with(
         config: Config,
         clock: SharedClock,
         read_only: bool,
+        aws: Option<aws_config::SdkConfig>,
     ) -> anyhow::Result<App> {
         let where_ = || {
             format!(
@@ -89,7 +100,7 @@ impl App {
         let salt = user_salt(&config, &store, read_only).await?;
         let redactor =
             Redactor::new(&config.privacy.redact_patterns).context("privacy.redact_patterns")?;
-        let sources = Arc::new(build_sources(&config, &salt).await?);
+        let sources = Arc::new(build_sources(&config, &salt, aws.as_ref()).await?);
         let tracker = build_tracker(&config)?;
         let model = build_model(&config)?;
         let forge = build_forge(&config)?;
@@ -286,17 +297,30 @@ impl App {
     /// The daemon: HTTP, the scheduler, signals, systemd notifications. Returns after a
     /// graceful shutdown.
     pub async fn run_daemon(self) -> anyhow::Result<()> {
+        self.start_daemon(None).await?.finished().await
+    }
+
+    /// Starts the daemon and returns once it is ready: HTTP on `listener` (else on
+    /// `http.bind`), every enabled job on its schedule, SIGTERM/SIGINT → drain.
+    pub async fn start_daemon(
+        self,
+        listener: Option<tokio::net::TcpListener>,
+    ) -> anyhow::Result<Daemon> {
         let grace = self.config.shutdown_grace;
         self.lifecycle.spawn_signal_handler(grace);
         let router = crate::http::router(self.lifecycle.clone(), self.metrics.clone());
         // HTTP stays up while draining, so /readyz answers 503 instead of refusing connections.
         let http_stop = tokio_util::sync::CancellationToken::new();
         let http_stopped = http_stop.clone();
-        let (addr, http) = crate::http::serve(self.config.http.bind_addr(), router, async move {
+        let listener = match listener {
+            Some(listener) => listener,
+            None => tokio::net::TcpListener::bind(self.config.http.bind_addr())
+                .await
+                .with_context(|| format!("binding http.bind = {}", self.config.http.bind))?,
+        };
+        let (addr, http) = crate::http::serve_on(listener, router, async move {
             http_stopped.cancelled().await;
-        })
-        .await
-        .with_context(|| format!("binding http.bind = {}", self.config.http.bind))?;
+        })?;
         tracing::info!(%addr, holder = self.scheduler.holder(), "triaged is up");
         let jobs = self.scheduled_jobs()?;
         let scheduler = self.scheduler.clone();
@@ -305,12 +329,20 @@ impl App {
         self.lifecycle.set_ready();
         let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
         spawn_watchdog();
-        running.await.context("scheduler task")?;
-        http_stop.cancel();
-        let _ = http.await;
-        self.store.close().await;
-        tracing::info!("stopped cleanly");
-        Ok(())
+        let store = self.store.clone();
+        let task = tokio::spawn(async move {
+            running.await.context("scheduler task")?;
+            http_stop.cancel();
+            let _ = http.await;
+            store.close().await;
+            tracing::info!("stopped cleanly");
+            Ok(())
+        });
+        Ok(Daemon {
+            addr,
+            lifecycle: self.lifecycle.clone(),
+            task,
+        })
     }
 
     /// Runs one job now (`triaged once <job>`), recorded in the ledger as a manual run.
@@ -330,6 +362,21 @@ impl App {
             .await?
             .context("another run holds this job and time")?;
         Ok(outcome)
+    }
+}
+
+/// A started daemon: where its HTTP listens, its lifecycle (drain it to stop), and the
+/// task that ends after a graceful shutdown.
+pub struct Daemon {
+    pub addr: std::net::SocketAddr,
+    pub lifecycle: Lifecycle,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Daemon {
+    /// Waits for the shutdown (a signal, or `lifecycle.begin_drain()`) to complete.
+    pub async fn finished(self) -> anyhow::Result<()> {
+        self.task.await.context("daemon task")?
     }
 }
 
@@ -618,6 +665,7 @@ fn build_model(config: &Config) -> anyhow::Result<Option<Arc<dyn Provider>>> {
 async fn build_sources(
     config: &Config,
     salt: &UserSalt,
+    aws: Option<&aws_config::SdkConfig>,
 ) -> anyhow::Result<Vec<Box<dyn EventSource>>> {
     let file = &config.sources.file;
     let service = Service::new(&file.service).context("sources.file.service")?;
@@ -632,9 +680,11 @@ async fn build_sources(
         }));
     }
     if let Some(cw) = &config.sources.cloudwatch {
-        let source = CloudWatchSource::connect(cw)
-            .await
-            .context("sources.cloudwatch")?;
+        let source = match aws {
+            Some(sdk) => CloudWatchSource::from_sdk_config(sdk, cw),
+            None => CloudWatchSource::connect(cw).await,
+        }
+        .context("sources.cloudwatch")?;
         sources.push(Box::new(CloudWatchEvents {
             source,
             environment: Environment::new(&cw.environment)

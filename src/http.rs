@@ -36,6 +36,15 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>)> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    serve_on(listener, router, shutdown)
+}
+
+/// Serves on a listener already bound, until `shutdown` resolves.
+pub fn serve_on(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>)> {
     let local = listener.local_addr()?;
     let handle = tokio::spawn(async move {
         axum::serve(listener, router)

@@ -54,3 +54,13 @@ pub fn init(log: &LogConfig, telemetry: &TelemetryConfig) -> TelemetryGuard {
         _sentry: sentry_guard,
     }
 }
+
+/// Logs for `triaged demo`: human-readable on stderr (stdout carries the narrative or the
+/// JSON report), errors only unless `RUST_LOG` asks for more.
+pub fn init_demo() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("error"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

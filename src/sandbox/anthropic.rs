@@ -83,6 +83,12 @@ impl AnthropicSandbox {
         self.lock().script.push(reply);
     }
 
+    /// Queues the answer to the next valid request that forces `tool`; it goes before
+    /// the answers queued with `script` (so a run's other calls cannot take it).
+    pub fn script_for_tool(&self, tool: &str, reply: Scripted) {
+        self.lock().script.push_for_tool(tool, reply);
+    }
+
     /// Scripted answers not yet given.
     pub fn pending(&self) -> usize {
         self.lock().script.pending()
@@ -144,7 +150,7 @@ impl AnthropicSandbox {
                 );
             }
         };
-        let scripted = self.lock().script.take();
+        let scripted = self.lock().script.take(&asked);
         if let Some(Scripted::Timeout(hold)) = scripted {
             tokio::time::sleep(hold).await;
         }

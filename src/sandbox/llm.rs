@@ -79,6 +79,8 @@ const LOG_MAX: usize = 10_000;
 #[derive(Debug, Default)]
 pub(super) struct Script {
     queue: VecDeque<Scripted>,
+    /// Answers kept for requests that force a given tool; they go before `queue`.
+    by_tool: std::collections::BTreeMap<String, VecDeque<Scripted>>,
     requests: VecDeque<Value>,
     answers: VecDeque<LlmAnswer>,
     serial: u64,
@@ -89,12 +91,26 @@ impl Script {
         self.queue.push_back(reply);
     }
 
-    pub(super) fn take(&mut self) -> Option<Scripted> {
-        self.queue.pop_front()
+    /// Queues `reply` for the next request that forces `tool`, whatever else is queued.
+    pub(super) fn push_for_tool(&mut self, tool: &str, reply: Scripted) {
+        self.by_tool
+            .entry(tool.to_owned())
+            .or_default()
+            .push_back(reply);
+    }
+
+    /// The answer for `asked`: the first kept for its forced tool, else the next in line.
+    pub(super) fn take(&mut self, asked: &Asked) -> Option<Scripted> {
+        asked
+            .forced
+            .as_ref()
+            .and_then(|tool| self.by_tool.get_mut(tool))
+            .and_then(VecDeque::pop_front)
+            .or_else(|| self.queue.pop_front())
     }
 
     pub(super) fn pending(&self) -> usize {
-        self.queue.len()
+        self.queue.len() + self.by_tool.values().map(VecDeque::len).sum::<usize>()
     }
 
     /// Logs a request body (JSON, or the raw text as a JSON string) and returns its serial.

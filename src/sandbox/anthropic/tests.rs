@@ -184,3 +184,27 @@ async fn overload_and_rate_limits_come_in_the_api_shape() {
         .expect("answer");
     assert_eq!(unknown.status().as_u16(), 404);
 }
+
+#[tokio::test]
+async fn an_answer_kept_for_a_tool_goes_only_to_requests_forcing_it() {
+    let (sandbox, server) = start(9).await;
+    sandbox.script(Scripted::Text("the next plain answer".into()));
+    sandbox.script_for_tool(
+        "report_fix",
+        Scripted::ToolUse {
+            name: "report_fix".into(),
+            input: json!({"summary": "kept for the tool"}),
+        },
+    );
+    assert_eq!(sandbox.pending(), 2);
+    // A request that forces no tool takes the plain queue, not the tool's answer.
+    let plain = post(&server, &GOOD, &params(None)).await;
+    assert_eq!(plain.body["content"][0]["text"], "the next plain answer");
+    let forced = post(&server, &GOOD, &params(Some("report_fix"))).await;
+    assert_eq!(forced.status, 200);
+    assert_eq!(
+        forced.body["content"][0]["input"]["summary"],
+        "kept for the tool"
+    );
+    assert_eq!(sandbox.pending(), 0);
+}

@@ -1,0 +1,197 @@
+//! `triaged demo`: the whole loop in seconds, with nothing to set up. Every vendor is an
+//! emulator on 127.0.0.1 (`vendors`), the store is a temporary SQLite file, time is a
+//! driven clock, and the real daemon — real clients, real pipeline, real jobs on their
+//! cron schedules — runs against them while `world` plays three days of a small shop.
+//! The driver moves the clock from one scheduled tick to the next, waits for the runs
+//! the scheduler claims, and narrates what triaged decided (`narrate`); at the end it
+//! reports (`report`) and keeps the dashboard up until Ctrl-C (or exits with `--exit`).
+
+mod config;
+mod narrate;
+mod report;
+mod vendors;
+mod world;
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration as StdDuration, Instant};
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+
+use crate::app::App;
+use crate::clock::DrivenClock;
+use crate::domain::summary::template_paragraph;
+use crate::pipeline::report::health_summary;
+use crate::scheduler::{CronSchedule, JobName};
+use crate::store::{RunStatus, Store};
+
+pub use report::DemoReport;
+
+/// How the demo runs.
+pub struct DemoOptions {
+    /// Where the dashboard listens (port 0: any free port).
+    pub bind: SocketAddr,
+    /// Where the narrative goes (stdout, or stderr when the report is JSON).
+    pub narrative: Box<dyn Write + Send>,
+}
+
+/// A demo whose three days have been played; the daemon and the emulators still run.
+pub struct Played {
+    pub report: DemoReport,
+    daemon: crate::app::Daemon,
+    _vendors: vendors::Vendors,
+    _dir: TempDir,
+}
+
+impl Played {
+    /// Waits for Ctrl-C (or SIGTERM), then stops the daemon.
+    pub async fn serve_until_signal(self) -> anyhow::Result<()> {
+        self.daemon.finished().await
+    }
+
+    /// Stops the daemon now.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.daemon.lifecycle.begin_drain();
+        self.daemon.finished().await
+    }
+}
+
+/// The longest a scheduled tick's runs may take before the demo gives up on them.
+const TICK_TIMEOUT: StdDuration = StdDuration::from_secs(60);
+
+/// Plays the three days and returns with the dashboard still up.
+pub async fn play(mut options: DemoOptions) -> anyhow::Result<Played> {
+    let wall = Instant::now();
+    let start = world::start();
+    let dir = TempDir::new()?;
+    let vendors = vendors::Vendors::start(start).await?;
+    let listener = tokio::net::TcpListener::bind(options.bind)
+        .await
+        .with_context(|| format!("binding the dashboard to {}", options.bind))?;
+    let dashboard = format!("http://{}", listener.local_addr()?);
+    let config = config::demo_config(&dir.0, &vendors, &dashboard)?;
+    let clock = DrivenClock::new(start);
+    let app = App::build_with_aws(config, Arc::new(clock.clone()), config::demo_aws().await)
+        .await
+        .context("building triaged for the demo")?;
+    let store = app.store.clone();
+    let schedules: Vec<(JobName, CronSchedule)> = app
+        .scheduled_jobs()?
+        .into_iter()
+        .map(|j| (j.name, j.schedule))
+        .collect();
+    let out = &mut options.narrative;
+    narrate::header(out, &vendors, &dashboard, &schedules)?;
+
+    // The model's answers: the fix whenever a draft is asked for, and a paragraph for
+    // the summary due at start.
+    vendors.script_cart_fix();
+    script_paragraph(&vendors, &store, start, &dashboard).await?;
+    let daemon = app.start_daemon(Some(listener)).await?;
+
+    let mut story = narrate::Story::default();
+    // At start the scheduler runs each job's latest tick, as a restarted daemon would.
+    for (name, schedule) in &schedules {
+        if let Some(tick) = schedule.latest_at_or_before(start) {
+            wait_for_run(&store, *name, tick).await?;
+        }
+    }
+    story.step(out, &store, start).await?;
+
+    let mut now = start;
+    let mut moments: Vec<world::Moment> = world::Moment::ALL.to_vec();
+    while let Some(next) = next_tick(&schedules, now).filter(|t| *t <= world::end()) {
+        vendors.deliver(&world::traffic(now, next));
+        vendors.set_now(next);
+        let (due, later): (Vec<_>, Vec<_>) = moments.iter().partition(|m| m.at() <= next);
+        moments = later;
+        for moment in due {
+            story.moment(out, moment, &vendors)?;
+        }
+        let due_jobs: Vec<JobName> = schedules
+            .iter()
+            .filter(|(_, s)| s.latest_at_or_before(next) == Some(next))
+            .map(|(name, _)| *name)
+            .collect();
+        if due_jobs.contains(&JobName::Summary) {
+            script_paragraph(&vendors, &store, next, &dashboard).await?;
+        }
+        clock.set(next);
+        for name in due_jobs {
+            wait_for_run(&store, name, next).await?;
+        }
+        story.step(out, &store, next).await?;
+        now = next;
+    }
+    let report = report::build(&store, &vendors, &dashboard, wall.elapsed()).await?;
+    narrate::footer(out, &report)?;
+    Ok(Played {
+        report,
+        daemon,
+        _vendors: vendors,
+        _dir: dir,
+    })
+}
+
+/// The earliest tick of any schedule after `now`.
+fn next_tick(schedules: &[(JobName, CronSchedule)], now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    schedules
+        .iter()
+        .filter_map(|(_, s)| s.next_after(now))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .next()
+}
+
+/// Waits until the scheduler has finished `job`'s run for `tick`.
+async fn wait_for_run(store: &Store, job: JobName, tick: DateTime<Utc>) -> anyhow::Result<()> {
+    let deadline = Instant::now() + TICK_TIMEOUT;
+    loop {
+        if let Some(run) = store.run(job.as_str(), tick).await?
+            && matches!(run.status, RunStatus::Succeeded | RunStatus::Failed)
+        {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            anyhow::bail!("the {job} run scheduled for {tick} did not finish");
+        }
+        tokio::time::sleep(StdDuration::from_millis(2)).await;
+    }
+}
+
+/// The emulated model writes the summary's opening paragraph from the same numbers the
+/// summary job will read (and triaged checks every number it cites before using it).
+async fn script_paragraph(
+    vendors: &vendors::Vendors,
+    store: &Store,
+    at: DateTime<Utc>,
+    dashboard: &str,
+) -> anyhow::Result<()> {
+    let summary = health_summary(store, at, Some(dashboard)).await?;
+    vendors.script_text(template_paragraph(&summary).text);
+    Ok(())
+}
+
+/// A directory removed when the demo ends.
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn new() -> anyhow::Result<TempDir> {
+        let path = std::env::temp_dir().join(format!(
+            "triaged-demo-{}-{:08x}",
+            std::process::id(),
+            rand::random::<u32>()
+        ));
+        std::fs::create_dir_all(&path).with_context(|| format!("creating {}", path.display()))?;
+        Ok(TempDir(path))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

@@ -1,0 +1,270 @@
+//! The demo's narrative: after each scheduled tick, what triaged decided and why, read
+//! back from the store (run ledger, ticket timeline, drafts) — never from the driver's
+//! own expectations — plus what the people of the story did.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::report::DemoReport;
+use super::vendors::Vendors;
+use super::world::{self, Moment};
+use crate::scheduler::{CronSchedule, JobName};
+use crate::store::{DraftState, RunStatus, Store};
+
+/// What has been told so far.
+#[derive(Default)]
+pub struct Story {
+    told_drafts: BTreeSet<(String, String)>,
+    titles: BTreeMap<String, String>,
+}
+
+/// `Mon 16 Nov 14:05`
+fn when(at: DateTime<Utc>) -> String {
+    at.format("%a %d %b %H:%M").to_string()
+}
+
+pub fn header(
+    out: &mut dyn Write,
+    vendors: &Vendors,
+    dashboard: &str,
+    schedules: &[(JobName, CronSchedule)],
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "triaged demo: three days of a small shop (checkout, payments, search, web), played in seconds."
+    )?;
+    writeln!(
+        out,
+        "Emulated vendors on 127.0.0.1 (held to their published contracts): CloudWatch Logs {}, Sentry {}, Linear {}, Anthropic {}, GitHub {}, Slack and Teams webhooks.",
+        vendors.urls.cloudwatch,
+        vendors.urls.sentry,
+        vendors.urls.linear,
+        vendors.urls.model,
+        vendors.urls.github
+    )?;
+    writeln!(
+        out,
+        "Everything else is the real triaged: the daemon, its store (temporary SQLite), its clients and its jobs, on a simulated clock."
+    )?;
+    let jobs: Vec<String> = schedules
+        .iter()
+        .map(|(name, s)| format!("{name} `{}`", s.source()))
+        .collect();
+    writeln!(out, "Schedules: {}.", jobs.join(", "))?;
+    writeln!(out, "Dashboard: {dashboard}/")?;
+    writeln!(
+        out,
+        "\n{}  {} was filed by hand: \"{}\"",
+        when(world::start()),
+        vendors.human_ticket,
+        world::HUMAN_TICKET_TITLE
+    )?;
+    Ok(())
+}
+
+pub fn footer(out: &mut dyn Write, report: &DemoReport) -> std::io::Result<()> {
+    let t = &report.tickets;
+    writeln!(
+        out,
+        "\nDone: {} clusters ({} seen in both CloudWatch and Sentry), tickets {} created / {} linked / {} updated / {} closed / {} reopened, {} draft PR(s), {} summaries posted, {} duplicate tickets, in {:.1} s.",
+        report.clusters,
+        report.merged_across_sources.len(),
+        t.created,
+        t.linked,
+        t.updated,
+        t.closed,
+        t.reopened,
+        report.prs_drafted,
+        report.summaries_posted.slack + report.summaries_posted.teams,
+        report.duplicate_tickets,
+        report.wall_time_ms as f64 / 1000.0
+    )?;
+    writeln!(out, "Dashboard: {}/", report.dashboard)?;
+    Ok(())
+}
+
+impl Story {
+    /// A person's move in the story.
+    pub fn moment(
+        &mut self,
+        out: &mut dyn Write,
+        moment: Moment,
+        vendors: &Vendors,
+    ) -> anyhow::Result<()> {
+        let mut line = format!("{}  [world] {}", when(moment.at()), moment.describe());
+        if moment == Moment::ReviewerMerges {
+            let open = vendors
+                .github
+                .pulls(world::REPO)
+                .into_iter()
+                .find(|p| p.open && p.head.starts_with("triaged/"));
+            match open {
+                Some(pull) => {
+                    let sha = vendors
+                        .github
+                        .merge(world::REPO, pull.number)
+                        .map_err(|e| anyhow::anyhow!("merging #{}: {e}", pull.number))?;
+                    line.push_str(&format!(
+                        " (#{} → {})",
+                        pull.number,
+                        &sha[..7.min(sha.len())]
+                    ));
+                }
+                None => line.push_str(" — but there is no draft PR to merge"),
+            }
+        }
+        writeln!(out, "{line}")?;
+        Ok(())
+    }
+
+    /// What the runs of `tick` did.
+    pub async fn step(
+        &mut self,
+        out: &mut dyn Write,
+        store: &Store,
+        tick: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let stamp = when(tick);
+        let mut runs = Vec::new();
+        for name in [
+            JobName::Ingest,
+            JobName::Triage,
+            JobName::Verify,
+            JobName::Summary,
+        ] {
+            runs.extend(store.run(name.as_str(), tick).await?);
+        }
+        // Ticket changes made by an ingest run: a critical spike triaged at once.
+        let mut at_ingest = false;
+        for run in runs {
+            let detail: Value = run
+                .detail
+                .as_deref()
+                .and_then(|d| serde_json::from_str(d).ok())
+                .unwrap_or(Value::Null);
+            if run.status == RunStatus::Failed {
+                writeln!(
+                    out,
+                    "{stamp}  {} FAILED: {}",
+                    run.job,
+                    run.error.unwrap_or_default()
+                )?;
+                continue;
+            }
+            match run.job.as_str() {
+                "ingest" => {
+                    at_ingest |= detail.get("immediate_triage").is_some();
+                    let new = detail["new_clusters"].as_u64().unwrap_or(0);
+                    if new > 0 {
+                        writeln!(
+                            out,
+                            "{stamp}  ingest: {} events, {new} new cluster(s){}",
+                            detail["events"].as_u64().unwrap_or(0),
+                            match detail["merged_across_sources"].as_u64().unwrap_or(0) {
+                                0 => String::new(),
+                                n => format!(", {n} merged across CloudWatch and Sentry"),
+                            }
+                        )?;
+                    }
+                }
+                "verify" => {
+                    for fix in detail["fixes_merged"].as_array().into_iter().flatten() {
+                        writeln!(
+                            out,
+                            "{stamp}  verify: {} is merged; the ticket now waits for a quiet window",
+                            fix.as_str().unwrap_or("?")
+                        )?;
+                    }
+                }
+                "summary" => {
+                    let posted: Vec<&str> = detail["posted"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .collect();
+                    writeln!(
+                        out,
+                        "{stamp}  summary: {} events in 24 h (previous 24 h: {}), posted to {} (paragraph by {}{})",
+                        detail["events"].as_u64().unwrap_or(0),
+                        detail["previous_events"].as_u64().unwrap_or(0),
+                        posted.join(" and "),
+                        detail["paragraph_by"].as_str().unwrap_or("?"),
+                        match detail["paragraph_fallback"].as_str() {
+                            Some(why) => format!(": {why}"),
+                            None => String::new(),
+                        }
+                    )?;
+                }
+                _ => {}
+            }
+        }
+        self.remember_titles(store, tick).await?;
+        for event in store.ticket_events_since(tick).await? {
+            let title = self
+                .titles
+                .get(&event.fingerprint)
+                .cloned()
+                .unwrap_or_else(|| event.fingerprint.clone());
+            let why = event.evidence.lines().next().unwrap_or("").trim();
+            let verb = match event.kind.as_str() {
+                "create" => "opened",
+                "link" => "linked (not duplicated)",
+                "comment" => "updated",
+                "reopen" => "REOPENED",
+                "close" => "closed",
+                "label" => "labelled",
+                "observe" => "noted a human change on",
+                other => other,
+            };
+            let at_once = if at_ingest {
+                " at ingest (critical: not left for the next triage run)"
+            } else {
+                ""
+            };
+            writeln!(
+                out,
+                "{stamp}  {verb} {}{at_once} — {title}: {why}",
+                event.ticket_key
+            )?;
+        }
+        for draft in store.drafts().await? {
+            let key = (draft.fingerprint.to_string(), format!("{:?}", draft.state));
+            if self.told_drafts.contains(&key) {
+                continue;
+            }
+            let told = match draft.state {
+                DraftState::Opened => format!(
+                    "draft PR {} opened on {} ({}) — a human reviews and merges",
+                    draft.pr_url.as_deref().unwrap_or("?"),
+                    draft.repo,
+                    draft.branch
+                ),
+                DraftState::Rejected => format!(
+                    "no PR: the model's patch failed a check ({})",
+                    draft.reason.as_deref().unwrap_or("?")
+                ),
+                _ => continue,
+            };
+            self.told_drafts.insert(key);
+            writeln!(out, "{stamp}  {told}")?;
+        }
+        Ok(())
+    }
+
+    async fn remember_titles(&mut self, store: &Store, tick: DateTime<Utc>) -> anyhow::Result<()> {
+        for cluster in store
+            .clusters_seen_since(tick - chrono::Duration::days(30))
+            .await?
+        {
+            self.titles.insert(
+                cluster.identity.fingerprint.to_string(),
+                format!("[{}] {}", cluster.identity.service, cluster.identity.title),
+            );
+        }
+        Ok(())
+    }
+}

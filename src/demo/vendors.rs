@@ -1,0 +1,247 @@
+//! Every vendor of the demo, emulated on 127.0.0.1: CloudWatch Logs, Sentry, Linear,
+//! Anthropic, GitHub, Slack and Teams — started, seeded with the world's fixed parts
+//! (log groups, Sentry issues, the Linear team and the hand-filed ticket, the repository),
+//! then fed the world's traffic as simulated time passes.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use super::world::{self, SentryIssue, Traffic};
+use crate::sandbox::SandboxServer;
+use crate::sandbox::anthropic::AnthropicSandbox;
+use crate::sandbox::cloudwatch::{CloudWatchSandbox, SeedEvent};
+use crate::sandbox::github::GitHubSandbox;
+use crate::sandbox::linear::{IssueSeed as LinearIssue, LinearSandbox, load_schema, schema_path};
+use crate::sandbox::llm::Scripted;
+use crate::sandbox::sentry::{
+    EventSeed, ExceptionSeed, FrameSeed, IssueSeed as SentryIssueSeed, LatestEvent, SentrySandbox,
+};
+use crate::sandbox::slack::SlackSandbox;
+use crate::sandbox::teams::TeamsSandbox;
+
+pub const SENTRY_ORG: &str = "acme";
+pub const LINEAR_TEAM: &str = "ENG";
+/// Tokens the emulators expect; the demo hands them to triaged as configured secrets.
+pub const SENTRY_TOKEN: &str = "sntrys_demo_token";
+pub const GITHUB_TOKEN: &str = "ghs_demo_token";
+
+/// The running emulators and their servers (stopped when dropped).
+pub struct Vendors {
+    pub cloudwatch: Arc<CloudWatchSandbox>,
+    pub sentry: Arc<SentrySandbox>,
+    pub linear: Arc<LinearSandbox>,
+    pub model: Arc<AnthropicSandbox>,
+    pub github: Arc<GitHubSandbox>,
+    pub slack: Arc<SlackSandbox>,
+    pub teams: Arc<TeamsSandbox>,
+    /// The Sentry issue id of each world issue.
+    pub sentry_ids: BTreeMap<SentryIssue, String>,
+    /// The identifier of the ticket filed by hand (`ENG-1`).
+    pub human_ticket: String,
+    pub urls: VendorUrls,
+    _servers: Vec<SandboxServer>,
+}
+
+/// Where each emulator listens.
+#[derive(Debug, Clone)]
+pub struct VendorUrls {
+    pub cloudwatch: String,
+    pub sentry: String,
+    pub linear: String,
+    pub model: String,
+    pub github: String,
+    pub slack_webhook: String,
+    pub teams_webhook: String,
+}
+
+impl Vendors {
+    /// Starts and seeds every emulator. The Linear emulator validates each request
+    /// against the published schema, read from the contracts directory.
+    pub async fn start(start: DateTime<Utc>) -> anyhow::Result<Vendors> {
+        let schema_file = schema_path();
+        let schema = load_schema(&schema_file).map_err(|e| {
+            anyhow::anyhow!(
+                "the Linear emulator needs the published schema at {} (set TRIAGED_CONTRACTS to the contracts directory): {e}",
+                schema_file.display()
+            )
+        })?;
+        let cloudwatch = CloudWatchSandbox::new(1);
+        let sentry = SentrySandbox::new(2, SENTRY_ORG, SENTRY_TOKEN);
+        let linear = LinearSandbox::new(Arc::new(schema), 3);
+        let model = AnthropicSandbox::new(4);
+        let github = GitHubSandbox::new(5, GITHUB_TOKEN);
+        let slack = SlackSandbox::new(6);
+        let teams = TeamsSandbox::new(7);
+
+        for (_, group) in world::SERVICES {
+            cloudwatch.create_group(group);
+        }
+        sentry.set_now(start);
+        let mut sentry_ids = BTreeMap::new();
+        for issue in SentryIssue::ALL {
+            let (project, title, platform) = issue.describe();
+            let mut seed = SentryIssueSeed::new(project, title);
+            seed.platform = platform.to_owned();
+            sentry_ids.insert(issue, sentry.add_issue(seed));
+        }
+        linear.set_now(start);
+        linear.add_team(LINEAR_TEAM, "Engineering");
+        for label in ["triaged", "triaged:flapping", "triaged:ignore", "bug"] {
+            linear
+                .add_label(LINEAR_TEAM, label)
+                .context("adding a Linear label")?;
+        }
+        let human_ticket = linear
+            .add_issue(LinearIssue {
+                description: world::HUMAN_TICKET_BODY.to_owned(),
+                state: "Todo".to_owned(),
+                labels: vec!["bug".to_owned()],
+                ..LinearIssue::new(LINEAR_TEAM, world::HUMAN_TICKET_TITLE)
+            })
+            .map_err(|e| anyhow::anyhow!("seeding the hand-filed ticket: {e}"))?;
+        github.add_repo(world::REPO, "main");
+        github.put_file(world::REPO, "main", world::CART_PATH, world::CART_SOURCE);
+
+        let mut servers = Vec::new();
+        let mut serve = async |router| -> anyhow::Result<String> {
+            let server = SandboxServer::start(router)
+                .await
+                .context("starting an emulator on 127.0.0.1")?;
+            let url = server.url();
+            servers.push(server);
+            Ok(url)
+        };
+        let slack_base = serve(slack.router()).await?;
+        let teams_base = serve(teams.router()).await?;
+        let urls = VendorUrls {
+            cloudwatch: serve(cloudwatch.router()).await?,
+            sentry: serve(sentry.router()).await?,
+            linear: format!("{}/graphql", serve(linear.router()).await?),
+            model: serve(model.router()).await?,
+            github: serve(github.router()).await?,
+            slack_webhook: slack.webhook_url(&slack_base),
+            teams_webhook: teams.webhook_url(&teams_base),
+        };
+        let human_ticket = linear
+            .issues()
+            .into_iter()
+            .find(|i| i.id == human_ticket || i.identifier == human_ticket)
+            .map_or(human_ticket, |i| i.identifier);
+        Ok(Vendors {
+            cloudwatch,
+            sentry,
+            linear,
+            model,
+            github,
+            slack,
+            teams,
+            sentry_ids,
+            human_ticket,
+            urls,
+            _servers: servers,
+        })
+    }
+
+    /// Moves the emulators' own clocks (timestamps they stamp, windows they answer for).
+    pub fn set_now(&self, now: DateTime<Utc>) {
+        self.sentry.set_now(now);
+        self.linear.set_now(now);
+    }
+
+    /// Puts `traffic` into CloudWatch and Sentry, each event ingested two seconds after
+    /// it happened.
+    pub fn deliver(&self, traffic: &Traffic) {
+        let mut by_stream: BTreeMap<(&str, &str), Vec<SeedEvent>> = BTreeMap::new();
+        for line in &traffic.logs {
+            let at = line.at.timestamp_millis();
+            by_stream
+                .entry((line.group, line.stream))
+                .or_default()
+                .push(SeedEvent::new(at, line.message.clone()).ingested_at(at + 2_000));
+        }
+        for ((group, stream), events) in by_stream {
+            self.cloudwatch.put_events(group, stream, events);
+        }
+        for batch in &traffic.sentry {
+            if let Some(id) = self.sentry_ids.get(&batch.issue) {
+                self.sentry
+                    .record_events(id, batch.at, batch.count, Some(sentry_event(batch)));
+            }
+        }
+    }
+
+    /// Scripts the model's answer to the next request: the fix for the cart total.
+    pub fn script_cart_fix(&self) {
+        self.model.script_for_tool(
+            "propose_fix",
+            Scripted::ToolUse {
+            name: "propose_fix".into(),
+            input: json!({
+                "summary": "Treat a cart without lines as empty when totalling it.",
+                "root_cause": "Carts restored from sessions saved before 1.4.2 have no `lines` key, so `cart.get(\"lines\")` is None and iterating it raises TypeError.",
+                "confidence": 0.82,
+                "files": [{ "path": world::CART_PATH, "diff": world::CART_FIX }],
+                "test_plan": "Add a unit test that totals a restored cart without `lines` (expect 0) and one with two lines; run the checkout test suite.",
+                "risk": "Low: only the missing-lines case changes; a cart with lines totals as before."
+            }),
+        },
+        );
+    }
+
+    /// Scripts the model's answer to the next request: `text`.
+    pub fn script_text(&self, text: String) {
+        self.model.script(Scripted::Text(text));
+    }
+}
+
+/// The Sentry event an issue's batch carries as its latest event.
+fn sentry_event(batch: &world::SentryBatch) -> LatestEvent {
+    let frame = |file: &str, function: &str, line| FrameSeed {
+        filename: file.trim_start_matches("/app/").to_owned(),
+        abs_path: Some(file.to_owned()),
+        function: function.to_owned(),
+        line: Some(line),
+        in_app: true,
+        ..FrameSeed::default()
+    };
+    let event = match batch.issue {
+        SentryIssue::CartTotal => EventSeed {
+            exceptions: vec![ExceptionSeed {
+                exception_type: "TypeError".into(),
+                value: "'NoneType' object is not iterable".into(),
+                handled: Some(false),
+                frames: vec![
+                    frame("/app/checkout/views.py", "checkout_total", 88),
+                    frame("/app/checkout/cart.py", "total", 3),
+                ],
+                ..ExceptionSeed::default()
+            }],
+            request: Some((
+                "POST".into(),
+                "https://shop.example/checkout/81723/total".into(),
+            )),
+            ..EventSeed::default()
+        },
+        SentryIssue::ChunkLoad => EventSeed {
+            exceptions: vec![ExceptionSeed {
+                exception_type: "ChunkLoadError".into(),
+                value: "Loading chunk 7 failed.".into(),
+                handled: Some(true),
+                frames: vec![frame("/app/web/static/js/runtime.js", "requireEnsure", 212)],
+                ..ExceptionSeed::default()
+            }],
+            request: Some(("GET".into(), "https://shop.example/products/42".into())),
+            ..EventSeed::default()
+        },
+    };
+    LatestEvent::Event(Box::new(EventSeed {
+        user_id: Some(batch.user.clone()),
+        release: Some(batch.release.clone()),
+        environment: Some("production".into()),
+        ..event
+    }))
+}
