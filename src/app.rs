@@ -29,7 +29,7 @@ use crate::sources::EventSource;
 use crate::sources::cloudwatch::{CloudWatchEvents, CloudWatchSource};
 use crate::sources::file::FileSource;
 use crate::sources::sentry::{SentryEvents, SentrySource};
-use crate::store::{RunOutcome, Store, Trigger};
+use crate::store::{FailedPost, PostedSummary, RunOutcome, Store, Trigger};
 use crate::tracker::Tracker;
 use crate::tracker::linear::LinearTracker;
 
@@ -570,6 +570,35 @@ impl Job for SummaryJob {
                 .iter()
                 .filter_map(|(_, r)| r.as_ref().err().map(ToString::to_string))
                 .collect();
+            let author = match &paragraph.author {
+                ParagraphAuthor::Template => "template".to_owned(),
+                ParagraphAuthor::Model { model } => model.clone(),
+            };
+            let record = PostedSummary {
+                window_end: ctx.scheduled_for,
+                posted_at: ctx.clock.now(),
+                paragraph: paragraph.text.clone(),
+                paragraph_author: author.clone(),
+                summary: summary.clone(),
+                posted_to: posted.iter().map(|name| (*name).to_owned()).collect(),
+                failed: results
+                    .iter()
+                    .filter_map(|(name, r)| {
+                        r.as_ref().err().map(|e| FailedPost {
+                            destination: name.clone(),
+                            error: e.to_string(),
+                        })
+                    })
+                    .collect(),
+            };
+            // What was posted stays posted: a store hiccup here is logged, not the run's failure.
+            let recorded = match self.store.record_summary(&record).await {
+                Ok(()) => true,
+                Err(error) => {
+                    tracing::warn!(%error, "the posted summary could not be recorded");
+                    false
+                }
+            };
             if !failed.is_empty() {
                 return Err(format!(
                     "posted to [{}]; failed: {}",
@@ -583,12 +612,10 @@ impl Job for SummaryJob {
                 "events": summary.events,
                 "previous_events": summary.previous_events,
                 "quiet": summary.is_quiet(),
-                "paragraph_by": match &paragraph.author {
-                    ParagraphAuthor::Template => "template".to_owned(),
-                    ParagraphAuthor::Model { model } => model.clone(),
-                },
+                "paragraph_by": author,
                 "paragraph_fallback": choice.fallback,
                 "posted": posted,
+                "recorded": recorded,
             }))
         })
     }

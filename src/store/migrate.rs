@@ -35,6 +35,7 @@ const STEPS: &[Step] = &[
     shared!(3, "0003_clusters"),
     shared!(4, "0004_tickets"),
     shared!(5, "0005_agent"),
+    shared!(6, "0006_summaries"),
 ];
 
 /// The migrations for one backend, in order.

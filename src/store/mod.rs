@@ -8,6 +8,7 @@ mod cursors;
 pub(crate) mod fixtures;
 mod housekeeping;
 mod migrate;
+mod posted_summaries;
 mod runs;
 mod summary;
 mod tickets;
@@ -21,6 +22,7 @@ use sqlx::{AnyPool, Executor};
 pub use agent::{AgentRun, DraftRecord, DraftState};
 pub use clusters::{ClusterRecord, IngestWrite};
 pub use housekeeping::RollUp;
+pub use posted_summaries::{FailedPost, PostedSummary};
 pub use runs::{RunOutcome, RunRecord, RunStatus, Trigger};
 pub use tickets::{Claim, StoredTicket, TicketEvent};
 

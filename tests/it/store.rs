@@ -236,3 +236,69 @@ both_backends!(
         }
     }
 );
+
+fn health(end: chrono::DateTime<Utc>, events: u64) -> triaged::domain::summary::HealthSummary {
+    triaged::domain::summary::HealthSummary {
+        window_start: end - chrono::Duration::hours(24),
+        window_end: end,
+        events,
+        previous_events: 3,
+        new_clusters: vec![],
+        regressions: vec![],
+        auto_closed: vec![],
+        top: vec![],
+        services: vec![],
+        open_tickets: 2,
+        prs_drafted: 1,
+        prs_merged: 0,
+        failures: vec![],
+        dashboard_url: Some("http://127.0.0.1:9464".into()),
+    }
+}
+
+both_backends!(posted_summaries_round_trip_newest_first, |db: &TestDb| {
+    let url = db.url.clone();
+    async move {
+        use triaged::store::{FailedPost, PostedSummary};
+        let store = triaged::store::Store::open(&url).await.unwrap();
+        assert!(store.summaries(10).await.unwrap().is_empty());
+        let monday = PostedSummary {
+            window_end: t(0),
+            posted_at: t(1),
+            paragraph: "A quiet night.".into(),
+            paragraph_author: "template".into(),
+            summary: health(t(0), 12),
+            posted_to: vec!["ops".into(), "eng".into()],
+            failed: vec![],
+        };
+        let tuesday = PostedSummary {
+            window_end: t(24 * 60),
+            posted_at: t(24 * 60 + 2),
+            paragraph: "Checkout <b>doubled</b>.".into(),
+            paragraph_author: "claude-test".into(),
+            summary: health(t(24 * 60), 40),
+            posted_to: vec!["eng".into()],
+            failed: vec![FailedPost {
+                destination: "ops".into(),
+                error: "slack answered 500".into(),
+            }],
+        };
+        store.record_summary(&monday).await.unwrap();
+        store.record_summary(&tuesday).await.unwrap();
+        assert_eq!(
+            store.summaries(10).await.unwrap(),
+            [tuesday.clone(), monday.clone()]
+        );
+        assert_eq!(
+            store.summaries(1).await.unwrap()[..],
+            std::slice::from_ref(&tuesday)[..]
+        );
+        // The same post written twice (a retried write) stays one row, the latest text.
+        let rewritten = PostedSummary {
+            paragraph: "A quiet night, rewritten.".into(),
+            ..monday.clone()
+        };
+        store.record_summary(&rewritten).await.unwrap();
+        assert_eq!(store.summaries(10).await.unwrap(), [tuesday, rewritten]);
+    }
+});

@@ -145,6 +145,14 @@ async fn a_window_is_posted_once_and_one_failing_chat_does_not_stop_the_other() 
         1,
         "Teams got it though Slack failed"
     );
+    let recorded = app.store.summaries(10).await.unwrap();
+    assert_eq!(recorded.len(), 1, "a partly failed post is recorded");
+    assert_eq!(recorded[0].window_end, tick);
+    assert_eq!(recorded[0].posted_to, ["eng"]);
+    assert_eq!(recorded[0].failed.len(), 1);
+    assert_eq!(recorded[0].failed[0].destination, "ops");
+    assert!(!recorded[0].failed[0].error.is_empty());
+    assert_eq!(recorded[0].summary.events, 0);
     let quiet = serde_json::to_string(&chats.teams.posted()[0]).unwrap();
     assert!(
         quiet.to_lowercase().contains("all clear") || quiet.contains("No error"),
@@ -187,6 +195,12 @@ async fn a_window_is_posted_once_and_one_failing_chat_does_not_stop_the_other() 
         (chats.slack.posted().len(), chats.teams.posted().len()),
         (1, 2)
     );
+    let recorded = app.store.summaries(10).await.unwrap();
+    assert_eq!(recorded.len(), 2);
+    assert_eq!(recorded[0].window_end, next, "newest first");
+    assert_eq!(recorded[0].posted_to, ["ops", "eng"]);
+    assert!(recorded[0].failed.is_empty());
+    assert_eq!(recorded[0].paragraph_author, "template");
     db.cleanup().await;
 }
 
