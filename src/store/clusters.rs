@@ -274,7 +274,8 @@ async fn merge_cluster(
     Ok(())
 }
 
-fn record(row: &AnyRow) -> Result<ClusterRecord, StoreError> {
+/// A `clusters` row selected as in `cluster`: fingerprint … severity, in that order.
+pub(super) fn record(row: &AnyRow) -> Result<ClusterRecord, StoreError> {
     let corrupt = |reason: String| StoreError::Corrupt {
         table: "clusters",
         reason,

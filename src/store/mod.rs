@@ -4,6 +4,7 @@
 mod agent;
 mod clusters;
 mod cursors;
+mod dashboard;
 #[cfg(test)]
 pub(crate) mod fixtures;
 mod housekeeping;
@@ -21,6 +22,10 @@ use sqlx::{AnyPool, Executor};
 
 pub use agent::{AgentRun, DraftRecord, DraftState};
 pub use clusters::{ClusterRecord, IngestWrite};
+pub use dashboard::{
+    AgentRunRow, ClusterDetail, ClusterRow, ClusterSort, HourCount, JobRunRow, PullLink, RunsView,
+    SERIES_HOURS, TicketLink, TicketStatus, TimelineEntry, hourly_series, sort_rows, ticket_status,
+};
 pub use housekeeping::RollUp;
 pub use posted_summaries::{FailedPost, PostedSummary};
 pub use runs::{RunOutcome, RunRecord, RunStatus, Trigger};
