@@ -308,7 +308,12 @@ impl App {
     ) -> anyhow::Result<Daemon> {
         let grace = self.config.shutdown_grace;
         self.lifecycle.spawn_signal_handler(grace);
-        let router = crate::http::router(self.lifecycle.clone(), self.metrics.clone());
+        let dashboard = self
+            .config
+            .http
+            .dashboard
+            .then(|| crate::http::Dashboard::new(self.store.clone(), self.clock.clone()));
+        let router = crate::http::router(self.lifecycle.clone(), self.metrics.clone(), dashboard);
         // HTTP stays up while draining, so /readyz answers 503 instead of refusing connections.
         let http_stop = tokio_util::sync::CancellationToken::new();
         let http_stopped = http_stop.clone();

@@ -99,12 +99,15 @@ impl Default for Config {
 #[serde(default)]
 pub struct HttpConfig {
     pub bind: String,
+    /// Serve the read-only dashboard (HTML pages and `/api/`) beside health and metrics.
+    pub dashboard: bool,
 }
 
 impl Default for HttpConfig {
     fn default() -> Self {
         Self {
             bind: "127.0.0.1:9464".into(),
+            dashboard: true,
         }
     }
 }

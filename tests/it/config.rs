@@ -93,6 +93,7 @@ fn the_example_config_loads_and_matches_the_defaults() {
     assert_eq!(example.database_url, defaults.database_url);
     assert_eq!(example.shutdown_grace, defaults.shutdown_grace);
     assert_eq!(example.http.bind, defaults.http.bind);
+    assert_eq!(example.http.dashboard, defaults.http.dashboard);
     assert_eq!(example.scheduler.lease, defaults.scheduler.lease);
     assert_eq!(
         example.jobs.summary.schedule(),

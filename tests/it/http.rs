@@ -22,7 +22,7 @@ async fn health_readiness_and_metrics() {
         std::time::Duration::from_millis(10),
         Utc::now(),
     );
-    let router = triaged::http::router(lifecycle.clone(), metrics);
+    let router = triaged::http::router(lifecycle.clone(), metrics, None);
     let stop = tokio_util::sync::CancellationToken::new();
     let stopped = stop.clone();
     let (addr, server) = triaged::http::serve("127.0.0.1:0".parse().unwrap(), router, async move {

@@ -1,5 +1,10 @@
-//! The HTTP side: `/healthz`, `/readyz`, `/metrics` (Prometheus). Read-only; binds to
-//! loopback unless configured otherwise.
+//! The HTTP side: `/healthz`, `/readyz`, `/metrics` (Prometheus), and — when given one —
+//! the read-only dashboard (`dashboard`: HTML pages; `api`: the same read models as JSON).
+//! Binds to loopback unless configured otherwise.
+
+pub mod api;
+pub mod dashboard;
+pub mod views;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -10,6 +15,8 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 
+pub use dashboard::Dashboard;
+
 use crate::lifecycle::Lifecycle;
 use crate::metrics::Metrics;
 
@@ -19,13 +26,18 @@ struct AppState {
     metrics: Arc<Metrics>,
 }
 
-/// The router, separate from the listener so tests can drive it.
-pub fn router(lifecycle: Lifecycle, metrics: Arc<Metrics>) -> Router {
-    Router::new()
+/// The router, separate from the listener so tests can drive it. Without a dashboard only
+/// the health, readiness and metrics endpoints answer.
+pub fn router(lifecycle: Lifecycle, metrics: Arc<Metrics>, dashboard: Option<Dashboard>) -> Router {
+    let health = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
-        .with_state(AppState { lifecycle, metrics })
+        .with_state(AppState { lifecycle, metrics });
+    match dashboard {
+        Some(dashboard) => health.merge(dashboard.routes()),
+        None => health,
+    }
 }
 
 /// Binds `addr` and serves until `shutdown` resolves. Returns the bound address (port 0 →
