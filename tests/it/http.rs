@@ -34,6 +34,11 @@ async fn health_readiness_and_metrics() {
 
     assert_eq!(get("/healthz").await.unwrap().status(), 200);
     assert_eq!(
+        get("/").await.unwrap().status(),
+        404,
+        "no dashboard unless given one"
+    );
+    assert_eq!(
         get("/readyz").await.unwrap().status(),
         503,
         "ready before start-up finished"

@@ -5,6 +5,7 @@ mod support;
 
 mod clusters;
 mod config;
+mod dashboard;
 mod demo;
 mod deploy;
 mod drafts;
