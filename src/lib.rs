@@ -11,7 +11,7 @@
 //! (Linear), `forge` (the code host fixes are proposed on: GitHub branches, commits and
 //! draft pull requests), `agent` (LLM providers: Anthropic Messages and OpenAI-compatible chat
 //! completions), `notify` (Slack and Teams), `pipeline` (the stages, in order), `http`
-//! (health, readiness, metrics), `lifecycle` (signals and readiness), `redact` (secrets and
+//! (health, readiness, metrics and the read-only dashboard), `lifecycle` (signals and readiness), `redact` (secrets and
 //! personal data scrubbed from everything that is stored or leaves the process), `sandbox`
 //! (loopback emulators of every vendor), `metrics`, `telemetry` (logs), and `app` — the one
 //! place that wires concrete types together.

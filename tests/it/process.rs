@@ -132,6 +132,15 @@ async fn sigterm_during_a_long_job_drains_then_exits_zero() {
     let addr = addr_from(&daemon.wait_for_log(&["triaged is up"]));
     daemon.wait_for_log(&["run started", "\"job\":\"ingest\""]);
     assert_eq!(status(&addr, "/readyz").await, Some(200));
+    let runs = reqwest::get(format!("http://{addr}/api/runs"))
+        .await
+        .unwrap();
+    let runs: serde_json::Value = runs.json().await.unwrap();
+    assert_eq!(
+        (&runs["jobs"][0]["job"], &runs["jobs"][0]["status"]),
+        (&"ingest".into(), &"running".into()),
+        "the daemon serves the dashboard, on by default: {runs}"
+    );
 
     let signalled = Instant::now();
     daemon.sigterm();
