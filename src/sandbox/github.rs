@@ -74,6 +74,9 @@ pub enum Interrupt {
     LoseAnswer,
     /// Held this long, then served.
     Hold(Duration),
+    /// Served at once, then the answer held this long: the change is visible to the
+    /// seeding API while the client still waits (a process killed now never learns it).
+    HoldAnswer(Duration),
     /// A secondary rate limit: 403 with `retry-after` (whole seconds); nothing is done.
     Throttle(Duration),
 }

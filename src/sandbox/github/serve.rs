@@ -191,7 +191,7 @@ pub(super) async fn handle(
                 );
             }
             Some(Interrupt::Hold(delay)) => tokio::time::sleep(delay).await,
-            Some(Interrupt::LoseAnswer) | None => {}
+            Some(Interrupt::LoseAnswer | Interrupt::HoldAnswer(_)) | None => {}
         }
         let incoming = Incoming {
             target,
@@ -199,6 +199,9 @@ pub(super) async fn handle(
             body,
         };
         let answer = ops::run(&sandbox, &site, &incoming);
+        if let Some(Interrupt::HoldAnswer(delay)) = interrupt {
+            tokio::time::sleep(delay).await;
+        }
         if interrupt == Some(Interrupt::LoseAnswer) {
             break 'answer (
                 Answer::error(StatusCode::BAD_GATEWAY, "Server Error"),

@@ -2,6 +2,7 @@
 //! store: cluster → eligible → prompt → tool call → checks → branch, commit, draft PR,
 //! ticket comment; and every way it must stop short instead.
 
+mod crash;
 mod failures;
 mod happy;
 
@@ -189,6 +190,16 @@ impl Shop {
             .filter_map(|r| r.body)
             .collect();
         format!("{}\n{}", model.join("\n"), github.join("\n"))
+    }
+
+    /// The Anthropic emulator's base URL.
+    pub fn model_url(&self) -> String {
+        self._servers.0.url()
+    }
+
+    /// The GitHub emulator's base URL.
+    pub fn github_url(&self) -> String {
+        self._servers.1.url()
     }
 
     /// Branches triaged made.

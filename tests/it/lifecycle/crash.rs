@@ -28,7 +28,7 @@ fn spawn_triage(config: &Path, key: &str) -> Child {
         .unwrap()
 }
 
-fn finish(mut child: Child) {
+pub fn finish(mut child: Child) {
     let deadline = Instant::now() + StdDuration::from_secs(60);
     loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -44,7 +44,7 @@ fn finish(mut child: Child) {
 }
 
 /// Waits until the emulator shows `landed`, then kills the child while its answer is held.
-async fn kill_when(mut child: Child, what: &str, landed: impl Fn() -> bool) {
+pub async fn kill_when(mut child: Child, what: &str, landed: impl Fn() -> bool) {
     let deadline = Instant::now() + StdDuration::from_secs(60);
     while !landed() {
         assert!(Instant::now() < deadline, "{what} never landed");

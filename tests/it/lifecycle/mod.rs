@@ -2,7 +2,7 @@
 //! and days of traffic: find before create, updates, auto-close, regressions, humans
 //! winning, outages, and two runs racing on one store.
 
-mod crash;
+pub mod crash;
 mod dry_run;
 mod immediate;
 mod scenarios;
