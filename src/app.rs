@@ -14,10 +14,9 @@ use crate::forge::github::GitHub;
 use crate::lifecycle::Lifecycle;
 use crate::metrics::Metrics;
 use crate::notify::{Destination, post_all};
-use crate::pipeline::draft::{
-    DraftDeps, DraftSettings, draft_candidates, record_merged_fixes, run_drafts,
-};
+use crate::pipeline::draft::{DraftDeps, DraftSettings, draft_candidates, run_drafts};
 use crate::pipeline::facts::LinkSettings;
+use crate::pipeline::fixes::{FixReport, record_merged_fixes};
 use crate::pipeline::report::{health_summary, write_paragraph};
 use crate::pipeline::triage::{TriageReport, TriageSettings, run_triage, run_verify};
 use crate::pipeline::{self, ingest::IngestSettings};
@@ -138,6 +137,7 @@ impl App {
         Some(Drafting {
             model: self.model.clone()?,
             forge: self.forge.clone()?,
+            release_ref: self.config.github.as_ref()?.release_ref.clone(),
             settings: DraftSettings {
                 policy: self.config.agent.drafts.clone(),
                 patch: self.config.agent.patch.clone(),
@@ -465,6 +465,8 @@ struct Drafting {
     model: Arc<dyn Provider>,
     forge: Arc<dyn CodeHost>,
     settings: DraftSettings,
+    /// `[github] release_ref`: a release name → its git ref.
+    release_ref: String,
 }
 
 impl Job for TriageJob {
@@ -472,11 +474,13 @@ impl Job for TriageJob {
         Box::pin(async move {
             let now = self.clock.now();
             let tracker = self.tracker.as_ref();
-            let mut merged = Vec::new();
+            let mut fixes: Option<FixReport> = None;
             if self.verify
                 && let Some(d) = &self.drafting
             {
-                merged = record_merged_fixes(&self.store, d.forge.as_ref(), now).await?;
+                fixes = Some(
+                    record_merged_fixes(&self.store, d.forge.as_ref(), &d.release_ref, now).await?,
+                );
             }
             let report = if self.verify {
                 run_verify(&self.store, tracker, &self.settings, now, false).await?
@@ -510,7 +514,7 @@ impl Job for TriageJob {
                 "deferred": report.deferred,
                 "unreadable": report.unreadable,
                 "pending": report.pending,
-                "fixes_merged": merged,
+                "fixes": fixes,
                 "drafts": drafts,
             }))
         })

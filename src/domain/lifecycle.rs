@@ -17,6 +17,7 @@ use super::score::{Level, Severity};
 use super::ticket::{NewTicket, Ticket, TicketLink, TicketPhase};
 
 mod content;
+mod fix_release;
 mod ids;
 mod policy;
 mod reconcile;
@@ -24,6 +25,9 @@ mod regression;
 mod verify;
 
 pub use content::{TicketLinks, fingerprint_line, ticket_content, ticket_title, truncate};
+pub use fix_release::{
+    FixRelease, RELEASE_PLACEHOLDER, RefAnswer, first_release_with_fix, release_ref, releases_since,
+};
 pub use ids::stable_uuid;
 pub use policy::{TriagePolicy, VerifyPolicy};
 pub use reconcile::{Lookup, MatchedBy, reconcile, worth_a_ticket};

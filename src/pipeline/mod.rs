@@ -5,6 +5,7 @@ pub mod act;
 pub mod cluster;
 pub mod draft;
 pub mod facts;
+pub mod fixes;
 pub mod ingest;
 pub mod report;
 pub mod score;

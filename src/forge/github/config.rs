@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::Secret;
+use crate::domain::lifecycle::RELEASE_PLACEHOLDER;
 use crate::http_client::HttpPolicy;
 
 /// Settings of the GitHub code host (the `[github]` section).
@@ -20,6 +21,11 @@ pub struct GitHubConfig {
     pub token: Option<Secret>,
     /// Branches triaged creates start with this; it writes to no other branch.
     pub branch_prefix: String,
+    /// The git ref (tag, branch) of a deployed release, with `{release}` standing for the
+    /// release name the logs report: `"v{release}"` when release `1.4.2` is tagged `v1.4.2`.
+    /// The verify job compares it with a merged fix's commit to learn the first release
+    /// that carries the fix.
+    pub release_ref: String,
     pub http: HttpPolicy,
 }
 
@@ -29,6 +35,7 @@ impl std::fmt::Debug for GitHubConfig {
             .field("base_url", &self.base_url)
             .field("token", &"<redacted>")
             .field("branch_prefix", &self.branch_prefix)
+            .field("release_ref", &self.release_ref)
             .field("http", &self.http)
             .finish()
     }
@@ -40,6 +47,7 @@ impl Default for GitHubConfig {
             base_url: "https://api.github.com".to_owned(),
             token: None,
             branch_prefix: "triaged/".to_owned(),
+            release_ref: RELEASE_PLACEHOLDER.to_owned(),
             http: HttpPolicy::default(),
         }
     }
@@ -77,6 +85,15 @@ impl GitHubConfig {
                 "branch_prefix: {prefix:?} must be a branch namespace ending in `/`, like \"triaged/\""
             ));
         }
+        if !self.release_ref.contains(RELEASE_PLACEHOLDER)
+            || self.release_ref.contains("...")
+            || self.release_ref.contains(char::is_whitespace)
+        {
+            problems.push(format!(
+                "release_ref: {:?} must hold {RELEASE_PLACEHOLDER} and no spaces or `...`, like \"v{RELEASE_PLACEHOLDER}\"",
+                self.release_ref
+            ));
+        }
         if let Err(e) = self.http.validate() {
             problems.push(format!("http: {e}"));
         }
@@ -105,6 +122,7 @@ mod tests {
         let config = GitHubConfig {
             base_url: "ftp://ghe.example.com".into(),
             branch_prefix: "main".into(),
+            release_ref: "latest".into(),
             http: HttpPolicy {
                 max_attempts: 0,
                 ..HttpPolicy::default()
@@ -116,7 +134,11 @@ mod tests {
             .lines()
             .filter_map(|l| l.split(':').next())
             .collect();
-        assert_eq!(keys, ["base_url", "branch_prefix", "http"], "{problems}");
+        assert_eq!(
+            keys,
+            ["base_url", "branch_prefix", "release_ref", "http"],
+            "{problems}"
+        );
     }
 
     #[test]
@@ -125,11 +147,13 @@ mod tests {
             r#"
             base_url = "https://ghe.example.com/api/v3"
             token = "${GITHUB_TOKEN}"
+            release_ref = "v{release}"
             "#,
         )
         .expect("parses");
         config.validate().expect("valid");
         assert!(config.token.is_some());
+        assert_eq!(config.release_ref, "v{release}");
         let written = toml::to_string(&config).expect("serializes");
         assert!(!written.contains("token"), "{written}");
         assert!(!format!("{config:?}").contains("GITHUB_TOKEN"));

@@ -1,4 +1,4 @@
-//! The GitHub emulator's git data API: refs (`git/get-ref`, `git/create-ref`,
+//! The GitHub emulator's git data API: refs (`git/get-ref` of a branch or a tag, `git/create-ref`,
 //! `git/update-ref` — fast-forward only unless forced), trees (`git/create-tree` on a
 //! `base_tree`) and commits (`git/get-commit`, `git/create-commit`).
 
@@ -36,10 +36,21 @@ fn branch_of(git_ref: &str) -> Option<&str> {
     git_ref.strip_prefix("heads/").filter(|b| !b.is_empty())
 }
 
+/// `heads/<branch>` or `tags/<tag>` (a lightweight tag: its object is the commit).
 fn get_ref(site: &Site, repo: &RepoState, git_ref: &str) -> Result<Answer, Answer> {
-    let branch = branch_of(git_ref).ok_or_else(Answer::not_found)?;
-    let sha = repo.branches.get(branch).ok_or_else(Answer::not_found)?;
-    Ok(Answer::ok(StatusCode::OK, site.git_ref(repo, branch, sha)))
+    if let Some(branch) = branch_of(git_ref) {
+        let sha = repo.branches.get(branch).ok_or_else(Answer::not_found)?;
+        return Ok(Answer::ok(StatusCode::OK, site.git_ref(repo, branch, sha)));
+    }
+    let tag = git_ref
+        .strip_prefix("tags/")
+        .filter(|t| !t.is_empty())
+        .ok_or_else(Answer::not_found)?;
+    let sha = repo.tags.get(tag).ok_or_else(Answer::not_found)?;
+    Ok(Answer::ok(
+        StatusCode::OK,
+        site.git_ref_named(repo, &format!("refs/tags/{tag}"), sha),
+    ))
 }
 
 #[derive(Deserialize)]

@@ -145,11 +145,17 @@ impl Site {
     }
 
     pub(super) fn git_ref(&self, repo: &RepoState, branch: &str, sha: &str) -> Value {
+        self.git_ref_named(repo, &format!("refs/heads/{branch}"), sha)
+    }
+
+    /// A `git-ref` whose full name is `name` (`refs/heads/…`, `refs/tags/…`).
+    pub(super) fn git_ref_named(&self, repo: &RepoState, name: &str, sha: &str) -> Value {
         let full = repo.full_name();
+        let short = name.strip_prefix("refs/heads/").unwrap_or(name);
         json!({
-            "ref": format!("refs/heads/{branch}"),
-            "node_id": node_id("Ref", format!("{full}:{branch}")),
-            "url": self.api(&format!("repos/{full}/git/refs/heads/{branch}")),
+            "ref": name,
+            "node_id": node_id("Ref", format!("{full}:{short}")),
+            "url": self.api(&format!("repos/{full}/git/{name}")),
             "object": {
                 "type": "commit", "sha": sha,
                 "url": self.api(&format!("repos/{full}/git/commits/{sha}")),

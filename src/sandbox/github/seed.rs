@@ -1,5 +1,5 @@
 //! The GitHub emulator's seeding API (repositories, files pushed as a person would, a
-//! reviewer's merge) and what tests inspect (pull requests, branches, files, history).
+//! release tag, a reviewer's merge) and what tests inspect (pull requests, branches, files, history).
 
 use std::collections::BTreeMap;
 
@@ -38,6 +38,19 @@ impl GitHubSandbox {
         let blob = repo.store_blob(content.as_ref().to_vec());
         tree.insert(path.to_owned(), blob);
         repo.commit_tree_on(branch, tree, &format!("Update {path}"))
+    }
+
+    /// Tags `rev` (a branch, tag or commit sha) as `name`, as a release pipeline would;
+    /// returns the tagged commit sha. An existing tag is not moved.
+    pub fn tag(&self, repo: &str, name: &str, rev: &str) -> Option<String> {
+        let mut inner = self.lock();
+        let repo = inner.repo_mut(repo)?;
+        if repo.tags.contains_key(name) || name.is_empty() {
+            return None;
+        }
+        let sha = repo.resolve(rev)?;
+        repo.tags.insert(name.to_owned(), sha.clone());
+        Some(sha)
     }
 
     /// Merges pull request `number` as a reviewer would (a merge commit on the base);

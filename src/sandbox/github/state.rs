@@ -1,5 +1,5 @@
 //! What the GitHub emulator holds per repository: content-addressed blobs and (flat)
-//! trees, commits with parents, branches, pull requests and labels; and the git
+//! trees, commits with parents, branches, tags, pull requests and labels; and the git
 //! reasoning over them (ancestry, merge bases, comparisons, three-way merges by path).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
@@ -64,6 +64,8 @@ pub(super) struct RepoState {
     pub(super) trees: HashMap<String, Tree>,
     pub(super) commits: HashMap<String, Commit>,
     pub(super) branches: BTreeMap<String, String>,
+    /// Lightweight tags: name → commit sha (a release's tag).
+    pub(super) tags: BTreeMap<String, String>,
     pub(super) pulls: Vec<PullRecord>,
     /// Label name → id (labels are created on first use, as GitHub does).
     pub(super) labels: BTreeMap<String, u64>,
@@ -86,6 +88,7 @@ impl RepoState {
             trees: HashMap::new(),
             commits: HashMap::new(),
             branches: BTreeMap::new(),
+            tags: BTreeMap::new(),
             pulls: Vec::new(),
             labels: BTreeMap::new(),
             next_number: 1,
@@ -143,9 +146,10 @@ impl RepoState {
         sha
     }
 
-    /// A branch name or a full commit sha → the commit sha.
+    /// A branch name, a tag name or a full commit sha → the commit sha (in that order, as
+    /// git resolves a short name).
     pub(super) fn resolve(&self, rev: &str) -> Option<String> {
-        if let Some(sha) = self.branches.get(rev) {
+        if let Some(sha) = self.branches.get(rev).or_else(|| self.tags.get(rev)) {
             return Some(sha.clone());
         }
         self.commits.contains_key(rev).then(|| rev.to_owned())

@@ -246,3 +246,40 @@ async fn pull_requests_need_commits_and_merge_like_a_reviewer() {
     assert_eq!(merged["merged"], true);
     assert_eq!(merged["state"], "closed");
 }
+
+#[tokio::test]
+async fn release_tags_are_refs_and_compare_like_commits() {
+    let rig = rig().await;
+    let before = rig.main();
+    assert_eq!(
+        rig.sandbox.tag(REPO, "v1.0", "main").as_deref(),
+        Some(before.as_str())
+    );
+    assert!(rig.sandbox.tag(REPO, "v1.0", "main").is_none(), "not moved");
+    let after = rig
+        .sandbox
+        .put_file(REPO, "main", "src/app.py", "print(2)\n")
+        .expect("pushed");
+    rig.sandbox.tag(REPO, "v1.1", &after).expect("tagged");
+    let (status, tag) = rig.call("GET", "git/ref/tags/v1.1", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (tag["ref"].clone(), tag["object"]["sha"].clone()),
+        (json!("refs/tags/v1.1"), json!(after))
+    );
+    assert_eq!(rig.call("GET", "git/ref/tags/v9", None).await.0, 404);
+    let (_, newer) = rig
+        .call("GET", &format!("compare/{after}...v1.1"), None)
+        .await;
+    assert_eq!(newer["status"], "identical");
+    let (_, older) = rig
+        .call("GET", &format!("compare/{after}...v1.0"), None)
+        .await;
+    assert_eq!(
+        (older["status"].clone(), older["behind_by"].clone()),
+        (json!("behind"), json!(1))
+    );
+    let (_, ahead) = rig.call("GET", "compare/v1.0...v1.1", None).await;
+    assert_eq!(ahead["status"], "ahead");
+    assert_eq!(rig.call("GET", "compare/v1.0...v9", None).await.0, 404);
+}

@@ -5,6 +5,7 @@
 mod crash;
 mod failures;
 mod happy;
+mod release;
 
 use std::sync::Arc;
 
@@ -139,26 +140,32 @@ impl Shop {
     /// Three hours of a Python `TypeError` raised in `function`, with secrets planted in
     /// the message and the stack; ingested and triaged (one ticket).
     pub async fn crash_in(&mut self, function: &str) {
-        let stack = format!(
-            "Traceback (most recent call last):\n  File \"/app/checkout/cart.py\", line 3, in {function}\n    return sum(line[\"price\"] for line in lines)\nTypeError: 'NoneType' object is not iterable (aws_key={} token={})",
-            PLANTED[0], PLANTED[1]
-        );
         for h in 1..4 {
-            self.world.log_with(
-                "checkout",
-                now() - Duration::hours(h),
-                20,
-                &format!(
-                    "TypeError in {function}: 'NoneType' object is not iterable; auth {}",
-                    PLANTED[1]
-                ),
-                "2.0",
-                json!({ "stack_trace": stack }),
-            );
+            self.log_crash(function, now() - Duration::hours(h), 20, "2.0");
         }
         self.world.ingest(now()).await;
         let report = self.world.triage(now()).await;
         assert!(report.act.failed.is_empty(), "{report:#?}");
+    }
+
+    /// `count` occurrences of the `TypeError` raised in `function` in the hour from `hour`,
+    /// from `release` (not ingested).
+    pub fn log_crash(&mut self, function: &str, hour: DateTime<Utc>, count: u32, release: &str) {
+        let stack = format!(
+            "Traceback (most recent call last):\n  File \"/app/checkout/cart.py\", line 3, in {function}\n    return sum(line[\"price\"] for line in lines)\nTypeError: 'NoneType' object is not iterable (aws_key={} token={})",
+            PLANTED[0], PLANTED[1]
+        );
+        self.world.log_with(
+            "checkout",
+            hour,
+            count,
+            &format!(
+                "TypeError in {function}: 'NoneType' object is not iterable; auth {}",
+                PLANTED[1]
+            ),
+            release,
+            json!({ "stack_trace": stack }),
+        );
     }
 
     /// One drafting pass over every candidate.

@@ -112,6 +112,13 @@ async fn traffic() -> Rig {
         .compare(repo, &merge, &main.sha)
         .await
         .expect("behind");
+    // A release tag stands where a commit does (the verify job's "which release has it").
+    rig.sandbox.tag(REPO, "v2.1", &merge).expect("tagged");
+    let tagged = github
+        .compare(repo, &merge, "v2.1")
+        .await
+        .expect("identical");
+    assert!(tagged.head_contains_base());
     assert!(github.pull(repo, 99).await.is_err());
     rig
 }
