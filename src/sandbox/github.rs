@@ -1,7 +1,7 @@
 //! Emulator of the GitHub REST API subset triaged uses (contract:
 //! `contracts/github/openapi-subset.json`): repositories with a default branch, the
-//! contents API, the git data API (refs and release tags, trees, commits), pull requests with the draft
-//! flag, issue labels and commit comparisons.
+//! contents API, the git data API (refs and release tags, trees, commits), pull requests
+//! with the draft flag, issue labels and commit comparisons.
 //!
 //! It rejects what GitHub rejects: 401 without a valid token, 403 without a
 //! `User-Agent`, 400 for an unknown `X-GitHub-Api-Version`, 404 for unknown
