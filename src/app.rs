@@ -17,6 +17,7 @@ use crate::notify::{Destination, post_all};
 use crate::pipeline::draft::{DraftDeps, DraftSettings, draft_candidates, run_drafts};
 use crate::pipeline::facts::LinkSettings;
 use crate::pipeline::fixes::{FixReport, record_merged_fixes};
+use crate::pipeline::hypotheses::{HypothesesDeps, HypothesesSettings, run_hypotheses};
 use crate::pipeline::report::{health_summary, write_paragraph};
 use crate::pipeline::triage::{TriageReport, TriageSettings, run_triage, run_verify};
 use crate::pipeline::{self, ingest::IngestSettings};
@@ -132,6 +133,21 @@ impl App {
         })
     }
 
+    /// Hypotheses on new tickets need `agent.hypotheses` and a model.
+    fn hypothesizing(&self) -> Option<Hypothesizing> {
+        if !self.config.agent.hypotheses {
+            return None;
+        }
+        Some(Hypothesizing {
+            model: self.model.clone()?,
+            settings: HypothesesSettings {
+                prices: self.config.agent.prices,
+                redactor: self.redactor.clone(),
+                max_spend_per_day_usd: self.config.agent.drafts.max_spend_per_day_usd,
+            },
+        })
+    }
+
     /// Drafting needs a model, a code host and a tracker.
     fn drafting(&self) -> Option<Drafting> {
         Some(Drafting {
@@ -241,6 +257,7 @@ impl App {
                     settings: self.triage_settings(),
                     verify: false,
                     drafting: self.drafting(),
+                    hypotheses: self.hypothesizing(),
                 }),
                 None => Arc::new(ScoreJob {
                     store: self.store.clone(),
@@ -256,6 +273,7 @@ impl App {
                     settings: self.triage_settings(),
                     verify: true,
                     drafting: self.drafting(),
+                    hypotheses: None,
                 }),
                 None => Arc::new(PendingJob),
             },
@@ -457,6 +475,15 @@ struct TriageJob {
     verify: bool,
     /// With a model and a code host: triage drafts fixes, verify reads their merges.
     drafting: Option<Drafting>,
+    /// With `agent.hypotheses` and a model: triage adds hypotheses to new tickets.
+    hypotheses: Option<Hypothesizing>,
+}
+
+/// What hypotheses on new tickets need besides the tracker.
+#[derive(Clone)]
+struct Hypothesizing {
+    model: Arc<dyn Provider>,
+    settings: HypothesesSettings,
 }
 
 /// What fix drafting needs besides the tracker.
@@ -487,6 +514,21 @@ impl Job for TriageJob {
             } else {
                 run_triage(&self.store, tracker, &self.settings, now, None, false).await?
             };
+            // Optional and model-written: trouble here is reported, never the run's failure.
+            let mut hypotheses = None;
+            if !self.verify
+                && let Some(h) = &self.hypotheses
+            {
+                let deps = HypothesesDeps {
+                    store: &self.store,
+                    model: h.model.as_ref(),
+                    tracker,
+                };
+                hypotheses = Some(match run_hypotheses(&deps, &h.settings, now).await {
+                    Ok(r) => serde_json::to_value(r)?,
+                    Err(e) => serde_json::json!({ "error": e.to_string() }),
+                });
+            }
             let mut drafts = None;
             if !self.verify
                 && let Some(d) = &self.drafting
@@ -516,6 +558,7 @@ impl Job for TriageJob {
                 "pending": report.pending,
                 "fixes": fixes,
                 "drafts": drafts,
+                "hypotheses": hypotheses,
             }))
         })
     }

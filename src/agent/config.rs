@@ -101,6 +101,9 @@ pub struct AgentConfig {
     pub drafts: DraftPolicy,
     /// What a proposed patch may touch and how much (`[agent.patch]`).
     pub patch: PatchRules,
+    /// Ask the model once per newly created ticket for investigation hypotheses, added to
+    /// the ticket as a comment marked model-written and unverified (off by default).
+    pub hypotheses: bool,
 }
 
 impl std::fmt::Debug for AgentConfig {
@@ -117,6 +120,7 @@ impl std::fmt::Debug for AgentConfig {
             .field("prices", &self.prices)
             .field("drafts", &self.drafts)
             .field("patch", &self.patch)
+            .field("hypotheses", &self.hypotheses)
             .finish()
     }
 }
@@ -135,6 +139,7 @@ impl Default for AgentConfig {
             prices: Prices::default(),
             drafts: DraftPolicy::default(),
             patch: PatchRules::default(),
+            hypotheses: false,
         }
     }
 }

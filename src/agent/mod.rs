@@ -12,6 +12,8 @@
 //!   (strip invisible and control characters, redact, truncate), [`untrusted::Fence`]
 //!   (quote it between random boundary lines) and [`untrusted::SYSTEM_DATA_RULE`].
 //! - `prompt`: the fix-drafting prompt (rules, fenced evidence and source, its digest).
+//! - `hypotheses`: investigation hypotheses for a new ticket (`suggest_hypotheses`), and
+//!   the ticket comment that shows them as the model's unverified words.
 //! - `patch`: the `propose_fix` tool the model answers through ([`patch::Proposal`],
 //!   [`patch::propose_fix_schema`]) and [`patch::check_patch`], the checks a proposed
 //!   patch must pass before anything is written.
@@ -27,6 +29,7 @@
 pub mod anthropic;
 mod config;
 mod error;
+pub mod hypotheses;
 pub mod openai;
 pub mod patch;
 pub mod prompt;

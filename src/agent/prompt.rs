@@ -41,6 +41,46 @@ pub fn fix_prompt(
 ) -> FixPrompt {
     let fence = Fence::random();
     let clean = |text: &str| neutralise(text, redactor, SAMPLE_CHARS);
+    let evidence = evidence(facts, redactor);
+    let user = format!(
+        "The error to fix (production data, redacted):\n{}\n\nThe top in-app frame is `{}` in `{}` (line {}), which is `{}` in {} at {}. Its contents:\n{}\n",
+        fence.wrap("evidence", &evidence),
+        clean(&target.frame.file),
+        clean(&target.frame.function),
+        target
+            .frame
+            .line
+            .map_or_else(|| "unknown".to_owned(), |l| l.to_string()),
+        target.path,
+        target.repo,
+        base_ref,
+        fence.wrap(&format!("file {}", target.path), source),
+    );
+    let system = format!("{RULES}\n\n{SYSTEM_DATA_RULE}");
+    let digest = Sha256::digest(format!("{system}\n\n{user}").as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    FixPrompt {
+        request: ModelRequest {
+            system,
+            user,
+            tools: vec![ToolSpec {
+                name: PROPOSE_FIX_TOOL.into(),
+                description: "Propose the fix: summary, root cause, confidence (0-1), the patch per file (a unified diff or the full new contents), a test plan and the risk.".into(),
+                input_schema: propose_fix_schema(),
+            }],
+            force_tool: Some(PROPOSE_FIX_TOOL.into()),
+            max_tokens: 0,
+        },
+        digest,
+    }
+}
+
+/// The cluster's evidence as plain lines (service, error, counts, releases, endpoints,
+/// the latest stack, sample messages), each piece of production text neutralised.
+pub(super) fn evidence(facts: &ClusterFacts, redactor: &Redactor) -> String {
+    let clean = |text: &str| neutralise(text, redactor, SAMPLE_CHARS);
     let mut evidence = String::new();
     let _ = writeln!(evidence, "service: {}", clean(&facts.service));
     let _ = writeln!(evidence, "error: {}", clean(&facts.title));
@@ -81,43 +121,11 @@ pub fn fix_prompt(
     for sample in facts.samples.iter().rev().take(3) {
         let _ = writeln!(evidence, "sample message: {}", clean(&sample.message));
     }
-    let user = format!(
-        "The error to fix (production data, redacted):\n{}\n\nThe top in-app frame is `{}` in `{}` (line {}), which is `{}` in {} at {}. Its contents:\n{}\n",
-        fence.wrap("evidence", &evidence),
-        clean(&target.frame.file),
-        clean(&target.frame.function),
-        target
-            .frame
-            .line
-            .map_or_else(|| "unknown".to_owned(), |l| l.to_string()),
-        target.path,
-        target.repo,
-        base_ref,
-        fence.wrap(&format!("file {}", target.path), source),
-    );
-    let system = format!("{RULES}\n\n{SYSTEM_DATA_RULE}");
-    let digest = Sha256::digest(format!("{system}\n\n{user}").as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    FixPrompt {
-        request: ModelRequest {
-            system,
-            user,
-            tools: vec![ToolSpec {
-                name: PROPOSE_FIX_TOOL.into(),
-                description: "Propose the fix: summary, root cause, confidence (0-1), the patch per file (a unified diff or the full new contents), a test plan and the risk.".into(),
-                input_schema: propose_fix_schema(),
-            }],
-            force_tool: Some(PROPOSE_FIX_TOOL.into()),
-            max_tokens: 0,
-        },
-        digest,
-    }
+    evidence
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use chrono::{TimeZone, Utc};
 
     use super::*;
@@ -125,7 +133,8 @@ mod tests {
     use crate::domain::event::{LogLevel, StackFrame};
     use crate::domain::score::{ScoreInput, Severity, SeverityPolicy, Tier};
 
-    fn facts(message: &str) -> ClusterFacts {
+    /// A cluster whose one sample has `message` and one in-app frame.
+    pub(crate) fn facts(message: &str) -> ClusterFacts {
         let now = Utc.with_ymd_and_hms(2026, 11, 20, 10, 0, 0).unwrap();
         let input = ScoreInput {
             events_24h: 10,

@@ -6,6 +6,7 @@ pub mod cluster;
 pub mod draft;
 pub mod facts;
 pub mod fixes;
+pub mod hypotheses;
 pub mod ingest;
 pub mod report;
 pub mod score;

@@ -36,6 +36,7 @@ const STEPS: &[Step] = &[
     shared!(4, "0004_tickets"),
     shared!(5, "0005_agent"),
     shared!(6, "0006_summaries"),
+    shared!(7, "0007_hypotheses"),
 ];
 
 /// The migrations for one backend, in order.

@@ -8,6 +8,7 @@ mod dashboard;
 #[cfg(test)]
 pub(crate) mod fixtures;
 mod housekeeping;
+mod hypotheses;
 mod migrate;
 mod posted_summaries;
 mod runs;
@@ -27,6 +28,7 @@ pub use dashboard::{
     SERIES_HOURS, TicketLink, TicketStatus, TimelineEntry, hourly_series, sort_rows, ticket_status,
 };
 pub use housekeeping::RollUp;
+pub use hypotheses::{HypothesesRecord, HypothesesState};
 pub use posted_summaries::{FailedPost, PostedSummary};
 pub use runs::{RunOutcome, RunRecord, RunStatus, Trigger};
 pub use tickets::{Claim, StoredTicket, TicketEvent};

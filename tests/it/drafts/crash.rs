@@ -20,8 +20,9 @@ use crate::support::TestDb;
 const ANTHROPIC_KEY: &str = "ANTHROPIC_KEY";
 const GITHUB_TOKEN: &str = "GITHUB_TOKEN";
 
-/// The shop for the binary: real-time traffic, and a config naming all three emulators.
-async fn shop_for_processes(database_url: &str) -> (Shop, PathBuf) {
+/// The shop for the binary: real-time traffic, and a config naming all three emulators
+/// (`agent_extra` is more of the `[agent]` section).
+pub(super) async fn shop_for_processes(database_url: &str, agent_extra: &str) -> (Shop, PathBuf) {
     let mut shop = Shop::open(database_url).await;
     shop.world.settings.triage.min_events = 30;
     let stack = "Traceback (most recent call last):\n  File \"/app/checkout/cart.py\", line 3, in total\n    return sum(line[\"price\"] for line in lines)\nTypeError: 'NoneType' object is not iterable";
@@ -37,7 +38,7 @@ async fn shop_for_processes(database_url: &str) -> (Shop, PathBuf) {
     }
     shop.world.ingest(Utc::now()).await;
     let extra = format!(
-        "[agent]\nenabled = true\nprovider = \"anthropic\"\nbase_url = \"{}\"\nmodel = \"claude-test\"\n\
+        "[agent]\nenabled = true\nprovider = \"anthropic\"\nbase_url = \"{}\"\nmodel = \"claude-test\"\n{agent_extra}\n\
          api_key = \"${{{ANTHROPIC_KEY}}}\"\n[agent.http]\nmax_attempts = 1\n\
          [agent.prices]\ninput_per_mtok = 3.0\noutput_per_mtok = 15.0\n\
          [agent.drafts]\nmin_score = 10.0\nmin_events = 10\n\
@@ -51,7 +52,7 @@ async fn shop_for_processes(database_url: &str) -> (Shop, PathBuf) {
     (shop, config)
 }
 
-fn spawn_triage(shop: &Shop, config: &Path) -> Child {
+pub(super) fn spawn_triage(shop: &Shop, config: &Path) -> Child {
     Command::new(env!("CARGO_BIN_EXE_triaged"))
         .args(["--config", config.to_str().unwrap(), "once", "triage"])
         .env("LINEAR_KEY", shop.world.linear.api_key())
@@ -81,7 +82,7 @@ async fn a_kill_between_the_branch_and_the_pull_request_never_doubles_either() {
     // Held before GitHub opens the PR; and opened by GitHub, then the answer held.
     for opened_before_kill in [false, true] {
         let db = TestDb::sqlite().await;
-        let (shop, config) = shop_for_processes(&db.url).await;
+        let (shop, config) = shop_for_processes(&db.url, "").await;
         shop.model_sandbox.script(good_proposal());
         let hold = StdDuration::from_secs(120);
         shop.github.fail_next(

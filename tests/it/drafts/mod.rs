@@ -5,6 +5,7 @@
 mod crash;
 mod failures;
 mod happy;
+mod hypotheses;
 mod release;
 
 use std::sync::Arc;
