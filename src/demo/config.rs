@@ -86,6 +86,7 @@ provider = "anthropic"
 base_url = "{model}"
 model = "claude-sonnet-4-5"
 api_key = "${{DEMO_ANTHROPIC_KEY}}"
+hypotheses = true
 [agent.http]
 max_attempts = 2
 base_backoff = "10ms"
@@ -103,6 +104,7 @@ path_mappings = [{{ from = "/app/", to = "src/" }}]
 [github]
 base_url = "{github}"
 token = "${{DEMO_GITHUB_TOKEN}}"
+release_ref = "v{{release}}"
 [github.http]
 max_attempts = 2
 base_backoff = "10ms"

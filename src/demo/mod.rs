@@ -86,9 +86,10 @@ pub async fn play(mut options: DemoOptions) -> anyhow::Result<Played> {
     let out = &mut options.narrative;
     narrate::header(out, &vendors, &dashboard, &schedules)?;
 
-    // The model's answers: the fix whenever a draft is asked for, and a paragraph for
-    // the summary due at start.
+    // The model's answers: the fix whenever a draft is asked for, hypotheses for new
+    // tickets, and a paragraph for the summary due at start.
     vendors.script_cart_fix();
+    vendors.script_hypotheses();
     script_paragraph(&vendors, &store, start, &dashboard).await?;
     let daemon = app.start_daemon(Some(listener)).await?;
 
@@ -109,7 +110,8 @@ pub async fn play(mut options: DemoOptions) -> anyhow::Result<Played> {
         let (due, later): (Vec<_>, Vec<_>) = moments.iter().partition(|m| m.at() <= next);
         moments = later;
         for moment in due {
-            story.moment(out, moment, &vendors)?;
+            let outcome = vendors.act(moment)?;
+            story.moment(out, moment, &outcome)?;
         }
         let due_jobs: Vec<JobName> = schedules
             .iter()

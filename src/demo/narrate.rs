@@ -87,37 +87,19 @@ pub fn footer(out: &mut dyn Write, report: &DemoReport) -> std::io::Result<()> {
 }
 
 impl Story {
-    /// A person's move in the story.
+    /// A person's move in the story, and what came of it.
     pub fn moment(
         &mut self,
         out: &mut dyn Write,
         moment: Moment,
-        vendors: &Vendors,
-    ) -> anyhow::Result<()> {
-        let mut line = format!("{}  [world] {}", when(moment.at()), moment.describe());
-        if moment == Moment::ReviewerMerges {
-            let open = vendors
-                .github
-                .pulls(world::REPO)
-                .into_iter()
-                .find(|p| p.open && p.head.starts_with("triaged/"));
-            match open {
-                Some(pull) => {
-                    let sha = vendors
-                        .github
-                        .merge(world::REPO, pull.number)
-                        .map_err(|e| anyhow::anyhow!("merging #{}: {e}", pull.number))?;
-                    line.push_str(&format!(
-                        " (#{} → {})",
-                        pull.number,
-                        &sha[..7.min(sha.len())]
-                    ));
-                }
-                None => line.push_str(" — but there is no draft PR to merge"),
-            }
-        }
-        writeln!(out, "{line}")?;
-        Ok(())
+        outcome: &str,
+    ) -> std::io::Result<()> {
+        writeln!(
+            out,
+            "{}  [world] {}{outcome}",
+            when(moment.at()),
+            moment.describe()
+        )
     }
 
     /// What the runs of `tick` did.
@@ -139,6 +121,8 @@ impl Story {
         }
         // Ticket changes made by an ingest run: a critical spike triaged at once.
         let mut at_ingest = false;
+        // What the runs say, told before and after the ticket changes they made.
+        let (mut before, mut after) = (Vec::new(), Vec::new());
         for run in runs {
             let detail: Value = run
                 .detail
@@ -146,12 +130,11 @@ impl Story {
                 .and_then(|d| serde_json::from_str(d).ok())
                 .unwrap_or(Value::Null);
             if run.status == RunStatus::Failed {
-                writeln!(
-                    out,
-                    "{stamp}  {} FAILED: {}",
+                before.push(format!(
+                    "{} FAILED: {}",
                     run.job,
                     run.error.unwrap_or_default()
-                )?;
+                ));
                 continue;
             }
             match run.job.as_str() {
@@ -159,24 +142,44 @@ impl Story {
                     at_ingest |= detail.get("immediate_triage").is_some();
                     let new = detail["new_clusters"].as_u64().unwrap_or(0);
                     if new > 0 {
-                        writeln!(
-                            out,
-                            "{stamp}  ingest: {} events, {new} new cluster(s){}",
+                        before.push(format!(
+                            "ingest: {} events, {new} new cluster(s){}",
                             detail["events"].as_u64().unwrap_or(0),
                             match detail["merged_across_sources"].as_u64().unwrap_or(0) {
                                 0 => String::new(),
                                 n => format!(", {n} merged across CloudWatch and Sentry"),
                             }
-                        )?;
+                        ));
+                    }
+                }
+                "triage" => {
+                    let hypotheses = &detail["hypotheses"];
+                    for key in hypotheses["posted"].as_array().into_iter().flatten() {
+                        after.push(format!(
+                            "triage: the model's investigation hypotheses added to {} (marked unverified)",
+                            key.as_str().unwrap_or("?")
+                        ));
+                    }
+                    for why in hypotheses["failed"].as_array().into_iter().flatten() {
+                        after.push(format!(
+                            "triage: no hypotheses for {}",
+                            why.as_str().unwrap_or("?")
+                        ));
                     }
                 }
                 "verify" => {
-                    for fix in detail["fixes_merged"].as_array().into_iter().flatten() {
-                        writeln!(
-                            out,
-                            "{stamp}  verify: {} is merged; the ticket now waits for a quiet window",
+                    let fixes = &detail["fixes"];
+                    for fix in fixes["merged"].as_array().into_iter().flatten() {
+                        after.push(format!(
+                            "verify: {} is merged; the ticket closes after a quiet window",
                             fix.as_str().unwrap_or("?")
-                        )?;
+                        ));
+                    }
+                    for fix in fixes["released"].as_array().into_iter().flatten() {
+                        after.push(format!(
+                            "verify: {} is the first release carrying the fix; events from older releases no longer count toward a reopen",
+                            fix.as_str().unwrap_or("?")
+                        ));
                     }
                 }
                 "summary" => {
@@ -186,9 +189,8 @@ impl Story {
                         .flatten()
                         .filter_map(Value::as_str)
                         .collect();
-                    writeln!(
-                        out,
-                        "{stamp}  summary: {} events in 24 h (previous 24 h: {}), posted to {} (paragraph by {}{})",
+                    after.push(format!(
+                        "summary: {} events in 24 h (previous 24 h: {}), posted to {} (paragraph by {}{})",
                         detail["events"].as_u64().unwrap_or(0),
                         detail["previous_events"].as_u64().unwrap_or(0),
                         posted.join(" and "),
@@ -197,10 +199,13 @@ impl Story {
                             Some(why) => format!(": {why}"),
                             None => String::new(),
                         }
-                    )?;
+                    ));
                 }
                 _ => {}
             }
+        }
+        for line in before {
+            writeln!(out, "{stamp}  {line}")?;
         }
         self.remember_titles(store, tick).await?;
         for event in store.ticket_events_since(tick).await? {
@@ -230,6 +235,9 @@ impl Story {
                 "{stamp}  {verb} {}{at_once} — {title}: {why}",
                 event.ticket_key
             )?;
+        }
+        for line in after {
+            writeln!(out, "{stamp}  {line}")?;
         }
         for draft in store.drafts().await? {
             let key = (draft.fingerprint.to_string(), format!("{:?}", draft.state));

@@ -10,7 +10,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::world::{self, SentryIssue, Traffic};
+use super::world::{self, Moment, SentryIssue, Traffic};
 use crate::sandbox::SandboxServer;
 use crate::sandbox::anthropic::AnthropicSandbox;
 use crate::sandbox::cloudwatch::{CloudWatchSandbox, SeedEvent};
@@ -105,6 +105,11 @@ impl Vendors {
             .map_err(|e| anyhow::anyhow!("seeding the hand-filed ticket: {e}"))?;
         github.add_repo(world::REPO, "main");
         github.put_file(world::REPO, "main", world::CART_PATH, world::CART_SOURCE);
+        github.tag(
+            world::REPO,
+            &format!("v{}", world::checkout_release(start)),
+            "main",
+        );
 
         let mut servers = Vec::new();
         let mut serve = async |router| -> anyhow::Result<String> {
@@ -174,6 +179,40 @@ impl Vendors {
         }
     }
 
+    /// Does what a person does at `moment` (merge, deploy and tag a release); returns
+    /// what the narrative adds.
+    pub fn act(&self, moment: Moment) -> anyhow::Result<String> {
+        let tag = |release: &str| {
+            self.github
+                .tag(world::REPO, &format!("v{release}"), "main")
+                .map(|sha| format!(" (tag v{release} at {})", short(&sha)))
+                .unwrap_or_default()
+        };
+        Ok(match moment {
+            Moment::BugShipped | Moment::FixDeployed | Moment::RegressionShipped => {
+                tag(world::checkout_release(moment.at()))
+            }
+            Moment::GatewayDown => String::new(),
+            Moment::ReviewerMerges => {
+                let open = self
+                    .github
+                    .pulls(world::REPO)
+                    .into_iter()
+                    .find(|p| p.open && p.head.starts_with("triaged/"));
+                match open {
+                    Some(pull) => {
+                        let sha = self
+                            .github
+                            .merge(world::REPO, pull.number)
+                            .map_err(|e| anyhow::anyhow!("merging #{}: {e}", pull.number))?;
+                        format!(" (#{} merged as {})", pull.number, short(&sha))
+                    }
+                    None => " — but there is no draft PR to merge".to_owned(),
+                }
+            }
+        })
+    }
+
     /// Scripts the model's answer to the next request: the fix for the cart total.
     pub fn script_cart_fix(&self) {
         self.model.script_for_tool(
@@ -192,10 +231,44 @@ impl Vendors {
         );
     }
 
+    /// Scripts the model's investigation hypotheses for the tickets triaged will create,
+    /// in the order the world makes them: the checkout bug, then the gateway timeouts.
+    pub fn script_hypotheses(&self) {
+        let answers = [
+            json!({ "hypotheses": [
+                { "hypothesis": "`cart.get(\"lines\")` returns None for carts saved before 1.4.2, and `total` iterates it.",
+                  "evidence": "Every event is in `total` (cart.py line 3) on 1.4.2, starting with its deploy.",
+                  "where_to_look": "checkout/cart.py `total`; the session-cart migration shipped in 1.4.2." },
+                { "hypothesis": "A new code path builds carts without `lines` (e.g. restored or guest carts).",
+                  "evidence": "The error is raised from checkout_total for many distinct users, not one account.",
+                  "where_to_look": "checkout/views.py `checkout_total` and where session carts are created." }
+            ]}),
+            json!({ "hypotheses": [
+                { "hypothesis": "The card gateway is degraded or unreachable; every charge waits the full 30 s timeout.",
+                  "evidence": "All events are GatewayTimeout on POST /payments/charge within one burst, across many users.",
+                  "where_to_look": "The gateway's status page, egress/NAT metrics, and the payments client's timeout and retry settings." }
+            ]}),
+        ];
+        for input in answers {
+            self.model.script_for_tool(
+                "suggest_hypotheses",
+                Scripted::ToolUse {
+                    name: "suggest_hypotheses".into(),
+                    input,
+                },
+            );
+        }
+    }
+
     /// Scripts the model's answer to the next request: `text`.
     pub fn script_text(&self, text: String) {
         self.model.script(Scripted::Text(text));
     }
+}
+
+/// The first seven characters of a commit sha.
+fn short(sha: &str) -> &str {
+    &sha[..7.min(sha.len())]
 }
 
 /// The Sentry event an issue's batch carries as its latest event.
