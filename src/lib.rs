@@ -9,12 +9,14 @@
 //! summary), `config` (typed configuration), `clock` (time), `store` (SQLite/Postgres),
 //! `scheduler` (cron, run ledger, leases), `sources` (where errors come from), `tracker`
 //! (Linear), `forge` (the code host fixes are proposed on: GitHub branches, commits and
-//! draft pull requests), `agent` (LLM providers: Anthropic Messages and OpenAI-compatible chat
-//! completions), `notify` (Slack and Teams), `pipeline` (the stages, in order), `http`
-//! (health, readiness, metrics and the read-only dashboard), `lifecycle` (signals and readiness), `redact` (secrets and
-//! personal data scrubbed from everything that is stored or leaves the process), `sandbox`
-//! (loopback emulators of every vendor), `metrics`, `telemetry` (logs), and `app` — the one
-//! place that wires concrete types together.
+//! draft pull requests), `agent` (LLM providers: Anthropic Messages and OpenAI-compatible
+//! chat completions), `notify` (Slack and Teams), `pipeline` (the stages, in order), `http`
+//! (health, readiness, metrics and the read-only dashboard), `lifecycle` (signals and
+//! readiness), `redact` (secrets and personal data scrubbed from everything that is stored
+//! or leaves the process), `sandbox` (loopback emulators of every vendor), `demo`
+//! (`triaged demo`: three simulated days against the emulators with the real daemon),
+//! `metrics`, `telemetry` (logs), and `app` — the one place that wires concrete types
+//! together.
 
 pub mod agent;
 pub mod app;

@@ -1,6 +1,8 @@
 //! `triaged demo` as a user runs it: the real binary, every vendor emulated on loopback,
 //! three simulated days; the JSON report and the narrative say what happened.
 
+mod browser;
+
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_triaged");
