@@ -57,9 +57,9 @@ enum Command {
         /// Print the final report as JSON on stdout (the narrative goes to stderr).
         #[arg(long)]
         json: bool,
-        /// Where the dashboard listens.
-        #[arg(long, default_value = "127.0.0.1:9464", value_name = "ADDR")]
-        bind: std::net::SocketAddr,
+        /// Where the dashboard listens [default: 127.0.0.1:9464, or a free port if taken].
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<std::net::SocketAddr>,
     },
     /// Cluster log lines: read stdin (or --input), write `<cluster-id>\t<template>` per line,
     /// in order, as lines arrive. Needs no configuration or database.
@@ -116,7 +116,7 @@ fn main() -> ExitCode {
     code
 }
 
-fn demo(exit: bool, json: bool, bind: std::net::SocketAddr) -> ExitCode {
+fn demo(exit: bool, json: bool, bind: Option<std::net::SocketAddr>) -> ExitCode {
     triaged::telemetry::init_demo();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,

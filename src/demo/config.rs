@@ -136,7 +136,7 @@ base_backoff = "10ms"
 }
 
 /// AWS settings for the CloudWatch emulator: fixed credentials (it checks the SigV4
-/// shape, not the key) and a region, so nothing is looked up in the environment.
+/// shape, not the key) and a region, so no AWS account or credential is looked for.
 pub async fn demo_aws() -> aws_config::SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .credentials_provider(Credentials::new(

@@ -32,8 +32,9 @@ pub use report::DemoReport;
 
 /// How the demo runs.
 pub struct DemoOptions {
-    /// Where the dashboard listens (port 0: any free port).
-    pub bind: SocketAddr,
+    /// Where the dashboard listens (port 0: any free port); `None`: 127.0.0.1:9464, or
+    /// any free port if that one is taken.
+    pub bind: Option<SocketAddr>,
     /// Where the narrative goes (stdout, or stderr when the report is JSON).
     pub narrative: Box<dyn Write + Send>,
 }
@@ -68,9 +69,7 @@ pub async fn play(mut options: DemoOptions) -> anyhow::Result<Played> {
     let start = world::start();
     let dir = TempDir::new()?;
     let vendors = vendors::Vendors::start(start).await?;
-    let listener = tokio::net::TcpListener::bind(options.bind)
-        .await
-        .with_context(|| format!("binding the dashboard to {}", options.bind))?;
+    let listener = bind_dashboard(options.bind).await?;
     let dashboard = format!("http://{}", listener.local_addr()?);
     let config = config::demo_config(&dir.0, &vendors, &dashboard)?;
     let clock = DrivenClock::new(start);
@@ -86,47 +85,26 @@ pub async fn play(mut options: DemoOptions) -> anyhow::Result<Played> {
     let out = &mut options.narrative;
     narrate::header(out, &vendors, &dashboard, &schedules)?;
 
-    // The model's answers: the fix whenever a draft is asked for, hypotheses for new
-    // tickets, and a paragraph for the summary due at start.
+    // The model's answers: one fix for the one draft, hypotheses for the two tickets the
+    // world creates, and a paragraph for the summary due at start.
     vendors.script_cart_fix();
     vendors.script_hypotheses();
     script_paragraph(&vendors, &store, start, &dashboard).await?;
     let daemon = app.start_daemon(Some(listener)).await?;
-
-    let mut story = narrate::Story::default();
-    // At start the scheduler runs each job's latest tick, as a restarted daemon would.
-    for (name, schedule) in &schedules {
-        if let Some(tick) = schedule.latest_at_or_before(start) {
-            wait_for_run(&store, *name, tick).await?;
-        }
-    }
-    story.step(out, &store, start).await?;
-
-    let mut now = start;
-    let mut moments: Vec<world::Moment> = world::Moment::ALL.to_vec();
-    while let Some(next) = next_tick(&schedules, now).filter(|t| *t <= world::end()) {
-        vendors.deliver(&world::traffic(now, next));
-        vendors.set_now(next);
-        let (due, later): (Vec<_>, Vec<_>) = moments.iter().partition(|m| m.at() <= next);
-        moments = later;
-        for moment in due {
-            let outcome = vendors.act(moment)?;
-            story.moment(out, moment, &outcome)?;
-        }
-        let due_jobs: Vec<JobName> = schedules
-            .iter()
-            .filter(|(_, s)| s.latest_at_or_before(next) == Some(next))
-            .map(|(name, _)| *name)
-            .collect();
-        if due_jobs.contains(&JobName::Summary) {
-            script_paragraph(&vendors, &store, next, &dashboard).await?;
-        }
-        clock.set(next);
-        for name in due_jobs {
-            wait_for_run(&store, name, next).await?;
-        }
-        story.step(out, &store, next).await?;
-        now = next;
+    let driver = Driver {
+        store: &store,
+        vendors: &vendors,
+        clock: &clock,
+        schedules: &schedules,
+        dashboard: &dashboard,
+        lifecycle: &daemon.lifecycle,
+    };
+    let played = driver.play_three_days(out).await;
+    if let Err(e) = played {
+        // Stop the daemon before the store's directory goes.
+        daemon.lifecycle.begin_drain();
+        let _ = daemon.finished().await;
+        return Err(e);
     }
     let report = report::build(&store, &vendors, &dashboard, wall.elapsed()).await?;
     narrate::footer(out, &report)?;
@@ -138,6 +116,92 @@ pub async fn play(mut options: DemoOptions) -> anyhow::Result<Played> {
     })
 }
 
+/// The dashboard's listener: `bind`, or any free loopback port when the default port is
+/// taken (a daemon may be running there).
+async fn bind_dashboard(bind: Option<SocketAddr>) -> anyhow::Result<tokio::net::TcpListener> {
+    let default: SocketAddr = ([127, 0, 0, 1], 9464).into();
+    let addr = bind.unwrap_or(default);
+    match tokio::net::TcpListener::bind(addr).await {
+        Ok(listener) => Ok(listener),
+        Err(e) if bind.is_none() && e.kind() == std::io::ErrorKind::AddrInUse => {
+            Ok(tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?)
+        }
+        Err(e) => Err(e).with_context(|| format!("binding the dashboard to {addr}")),
+    }
+}
+
+/// Moves the clock from tick to tick and tells what happened.
+struct Driver<'a> {
+    store: &'a Store,
+    vendors: &'a vendors::Vendors,
+    clock: &'a DrivenClock,
+    schedules: &'a [(JobName, CronSchedule)],
+    dashboard: &'a str,
+    lifecycle: &'a crate::lifecycle::Lifecycle,
+}
+
+impl Driver<'_> {
+    async fn play_three_days(&self, out: &mut dyn Write) -> anyhow::Result<()> {
+        let start = world::start();
+        let mut story = narrate::Story::default();
+        // At start the scheduler runs each job's latest tick, as a restarted daemon would.
+        for (name, schedule) in self.schedules {
+            if let Some(tick) = schedule.latest_at_or_before(start) {
+                self.wait_for_run(*name, tick).await?;
+            }
+        }
+        story.step(out, self.store, start).await?;
+
+        let mut now = start;
+        let mut moments: Vec<world::Moment> = world::Moment::ALL.to_vec();
+        while let Some(next) = next_tick(self.schedules, now).filter(|t| *t <= world::end()) {
+            self.vendors.deliver(&world::traffic(now, next));
+            self.vendors.set_now(next);
+            let (due, later): (Vec<_>, Vec<_>) = moments.iter().partition(|m| m.at() <= next);
+            moments = later;
+            for moment in due {
+                let outcome = self.vendors.act(moment)?;
+                story.moment(out, moment, &outcome)?;
+            }
+            let due_jobs: Vec<JobName> = self
+                .schedules
+                .iter()
+                .filter(|(_, s)| s.latest_at_or_before(next) == Some(next))
+                .map(|(name, _)| *name)
+                .collect();
+            if due_jobs.contains(&JobName::Summary) {
+                script_paragraph(self.vendors, self.store, next, self.dashboard).await?;
+            }
+            self.clock.set(next);
+            for name in due_jobs {
+                self.wait_for_run(name, next).await?;
+            }
+            story.step(out, self.store, next).await?;
+            now = next;
+        }
+        Ok(())
+    }
+
+    /// Waits until the scheduler has finished `job`'s run for `tick`.
+    async fn wait_for_run(&self, job: JobName, tick: DateTime<Utc>) -> anyhow::Result<()> {
+        let deadline = Instant::now() + TICK_TIMEOUT;
+        loop {
+            if self.lifecycle.signals.drain.is_cancelled() {
+                anyhow::bail!("interrupted: the demo stopped before its three days were played");
+            }
+            if let Some(run) = self.store.run(job.as_str(), tick).await?
+                && run.status != RunStatus::Running
+            {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                anyhow::bail!("the {job} run scheduled for {tick} did not finish");
+            }
+            tokio::time::sleep(StdDuration::from_millis(2)).await;
+        }
+    }
+}
+
 /// The earliest tick of any schedule after `now`.
 fn next_tick(schedules: &[(JobName, CronSchedule)], now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     schedules
@@ -146,22 +210,6 @@ fn next_tick(schedules: &[(JobName, CronSchedule)], now: DateTime<Utc>) -> Optio
         .collect::<BTreeSet<_>>()
         .into_iter()
         .next()
-}
-
-/// Waits until the scheduler has finished `job`'s run for `tick`.
-async fn wait_for_run(store: &Store, job: JobName, tick: DateTime<Utc>) -> anyhow::Result<()> {
-    let deadline = Instant::now() + TICK_TIMEOUT;
-    loop {
-        if let Some(run) = store.run(job.as_str(), tick).await?
-            && matches!(run.status, RunStatus::Succeeded | RunStatus::Failed)
-        {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            anyhow::bail!("the {job} run scheduled for {tick} did not finish");
-        }
-        tokio::time::sleep(StdDuration::from_millis(2)).await;
-    }
 }
 
 /// The emulated model writes the summary's opening paragraph from the same numbers the

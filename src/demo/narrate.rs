@@ -57,8 +57,8 @@ pub fn header(
     writeln!(out, "Dashboard: {dashboard}/")?;
     writeln!(
         out,
-        "\n{}  {} was filed by hand: \"{}\"",
-        when(world::start()),
+        "\n{}  [world] an engineer files {} by hand: \"{}\"",
+        when(world::human_ticket_filed()),
         vendors.human_ticket,
         world::HUMAN_TICKET_TITLE
     )?;
@@ -69,7 +69,7 @@ pub fn footer(out: &mut dyn Write, report: &DemoReport) -> std::io::Result<()> {
     let t = &report.tickets;
     writeln!(
         out,
-        "\nDone: {} clusters ({} seen in both CloudWatch and Sentry), tickets {} created / {} linked / {} updated / {} closed / {} reopened, {} draft PR(s), {} summaries posted, {} duplicate tickets, in {:.1} s.",
+        "\nDone: {} clusters ({} seen in both CloudWatch and Sentry), tickets {} created / {} linked / {} updated / {} closed / {} reopened, {} draft PR(s), summaries posted {} to Slack and {} to Teams, {} duplicate tickets, in {:.1} s.",
         report.clusters,
         report.merged_across_sources.len(),
         t.created,
@@ -78,7 +78,8 @@ pub fn footer(out: &mut dyn Write, report: &DemoReport) -> std::io::Result<()> {
         t.closed,
         t.reopened,
         report.prs_drafted,
-        report.summaries_posted.slack + report.summaries_posted.teams,
+        report.summaries_posted.slack,
+        report.summaries_posted.teams,
         report.duplicate_tickets,
         report.wall_time_ms as f64 / 1000.0
     )?;
@@ -140,6 +141,15 @@ impl Story {
             match run.job.as_str() {
                 "ingest" => {
                     at_ingest |= detail.get("immediate_triage").is_some();
+                    if let Some(error) = detail["immediate_triage"]["error"].as_str() {
+                        before.push(format!("ingest: triage at ingest failed: {error}"));
+                    }
+                    for source in detail["failed_sources"].as_array().into_iter().flatten() {
+                        before.push(format!(
+                            "ingest: could not read {}",
+                            source.as_str().unwrap_or("?")
+                        ));
+                    }
                     let new = detail["new_clusters"].as_u64().unwrap_or(0);
                     if new > 0 {
                         before.push(format!(
@@ -160,7 +170,9 @@ impl Story {
                             key.as_str().unwrap_or("?")
                         ));
                     }
-                    for why in hypotheses["failed"].as_array().into_iter().flatten() {
+                    let unfinished = hypotheses["failed"].as_array().into_iter().flatten();
+                    let retry = hypotheses["retry"].as_array().into_iter().flatten();
+                    for why in unfinished.chain(retry) {
                         after.push(format!(
                             "triage: no hypotheses for {}",
                             why.as_str().unwrap_or("?")

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::vendors::Vendors;
 use super::world;
+use crate::domain::fingerprint::Fingerprint;
 use crate::store::{DraftState, Store};
 
 #[derive(Debug, Clone, Serialize)]
@@ -31,8 +32,11 @@ pub struct DemoReport {
     pub duplicate_tickets: usize,
     pub prs_drafted: usize,
     pub prs_merged: usize,
-    /// Model calls recorded in the store (fix drafts).
+    /// Model calls recorded in the store (the fix draft and the tickets' hypotheses).
     pub agent_runs: usize,
+    /// Scripted model answers nobody asked for (0: every scripted answer was used where
+    /// the story meant it).
+    pub model_answers_unused: usize,
     pub summaries_posted: Posted,
     pub job_runs: Runs,
     pub note: &'static str,
@@ -100,16 +104,26 @@ pub async fn build(
         }
     }
     let issues = vendors.linear.issues();
-    // The cluster each issue is about: the dashboard URL triaged attached to it.
+    // The cluster each issue is about: the dashboard URL triaged attached to it, resolved
+    // to the cluster it belongs to now (a fingerprint may since have merged into another).
     let mut per_cluster: BTreeMap<String, usize> = BTreeMap::new();
     for issue in &issues {
-        let clusters: std::collections::BTreeSet<&str> = issue
-            .attachments
-            .iter()
-            .filter_map(|a| a.url.split("/clusters/").nth(1))
-            .collect();
+        let mut clusters = std::collections::BTreeSet::new();
+        for url in issue.attachments.iter().map(|a| a.url.as_str()) {
+            let Some(named) = url.split("/clusters/").nth(1) else {
+                continue;
+            };
+            let canonical = match named.parse::<Fingerprint>() {
+                Ok(fp) => store
+                    .cluster(fp)
+                    .await?
+                    .map_or_else(|| named.to_owned(), |c| c.identity.fingerprint.to_string()),
+                Err(_) => named.to_owned(),
+            };
+            clusters.insert(canonical);
+        }
         for fingerprint in clusters {
-            *per_cluster.entry(fingerprint.to_owned()).or_default() += 1;
+            *per_cluster.entry(fingerprint).or_default() += 1;
         }
     }
     let duplicate_tickets = per_cluster.values().map(|n| n.saturating_sub(1)).sum();
@@ -148,6 +162,7 @@ pub async fn build(
             .agent_runs_since(from - chrono::Duration::days(1))
             .await?
             .len(),
+        model_answers_unused: vendors.model.pending(),
         summaries_posted: Posted {
             slack: vendors.slack.posted().len(),
             teams: vendors.teams.posted().len(),

@@ -88,7 +88,8 @@ impl Vendors {
             seed.platform = platform.to_owned();
             sentry_ids.insert(issue, sentry.add_issue(seed));
         }
-        linear.set_now(start);
+        // The hand-filed ticket dates from the Friday before.
+        linear.set_now(world::human_ticket_filed());
         linear.add_team(LINEAR_TEAM, "Engineering");
         for label in ["triaged", "triaged:flapping", "triaged:ignore", "bug"] {
             linear
@@ -103,6 +104,7 @@ impl Vendors {
                 ..LinearIssue::new(LINEAR_TEAM, world::HUMAN_TICKET_TITLE)
             })
             .map_err(|e| anyhow::anyhow!("seeding the hand-filed ticket: {e}"))?;
+        linear.set_now(start);
         github.add_repo(world::REPO, "main");
         github.put_file(world::REPO, "main", world::CART_PATH, world::CART_SOURCE);
         github.tag(
@@ -131,11 +133,6 @@ impl Vendors {
             slack_webhook: slack.webhook_url(&slack_base),
             teams_webhook: teams.webhook_url(&teams_base),
         };
-        let human_ticket = linear
-            .issues()
-            .into_iter()
-            .find(|i| i.id == human_ticket || i.identifier == human_ticket)
-            .map_or(human_ticket, |i| i.identifier);
         Ok(Vendors {
             cloudwatch,
             sentry,
@@ -182,15 +179,21 @@ impl Vendors {
     /// Does what a person does at `moment` (merge, deploy and tag a release); returns
     /// what the narrative adds.
     pub fn act(&self, moment: Moment) -> anyhow::Result<String> {
-        let tag = |release: &str| {
-            self.github
+        let tag = |release: &str| -> anyhow::Result<String> {
+            let sha = self
+                .github
                 .tag(world::REPO, &format!("v{release}"), "main")
-                .map(|sha| format!(" (tag v{release} at {})", short(&sha)))
-                .unwrap_or_default()
+                .with_context(|| format!("tagging v{release} in the GitHub emulator"))?;
+            Ok(format!(" (tag v{release} at {})", short(&sha)))
         };
         Ok(match moment {
-            Moment::BugShipped | Moment::FixDeployed | Moment::RegressionShipped => {
-                tag(world::checkout_release(moment.at()))
+            Moment::BugShipped | Moment::FixDeployed => tag(world::checkout_release(moment.at()))?,
+            Moment::RegressionShipped => {
+                // The refactor that drops the fix lands on main before the release.
+                self.github
+                    .put_file(world::REPO, "main", world::CART_PATH, world::CART_SOURCE)
+                    .context("committing the regression in the GitHub emulator")?;
+                tag(world::checkout_release(moment.at()))?
             }
             Moment::GatewayDown => String::new(),
             Moment::ReviewerMerges => {
@@ -213,7 +216,8 @@ impl Vendors {
         })
     }
 
-    /// Scripts the model's answer to the next request: the fix for the cart total.
+    /// Keeps the model's answer for the next request that forces `propose_fix`: the fix
+    /// for the cart total (the world has one draftable bug).
     pub fn script_cart_fix(&self) {
         self.model.script_for_tool(
             "propose_fix",
@@ -260,7 +264,8 @@ impl Vendors {
         }
     }
 
-    /// Scripts the model's answer to the next request: `text`.
+    /// Queues `text` as the answer to the next request that forces no tool (the summary's
+    /// paragraph).
     pub fn script_text(&self, text: String) {
         self.model.script(Scripted::Text(text));
     }

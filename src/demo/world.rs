@@ -18,6 +18,11 @@ pub fn end() -> DateTime<Utc> {
     start() + Duration::hours(72)
 }
 
+/// The Friday before, when an engineer filed a ticket by hand.
+pub fn human_ticket_filed() -> DateTime<Utc> {
+    start() - Duration::hours(70)
+}
+
 /// The null dereference ships in checkout 1.4.2 (Monday 10:00).
 pub fn bug_shipped() -> DateTime<Utc> {
     start() + Duration::hours(1)

@@ -54,6 +54,7 @@ impl Dashboard {
             .route("/runs", get(runs))
             .route("/summaries", get(summaries))
             .merge(super::api::routes())
+            .fallback(unknown_page)
             .with_state(self)
     }
 }
@@ -130,6 +131,11 @@ async fn runs(State(d): State<Dashboard>) -> Response {
         Ok(view) => page(StatusCode::OK, views::runs::runs_page(&view)),
         Err(e) => unavailable(e),
     }
+}
+
+/// Any other path: the dashboard's own 404 page, with its headers.
+async fn unknown_page() -> Response {
+    page(StatusCode::NOT_FOUND, views::not_found("No such page."))
 }
 
 async fn summaries(State(d): State<Dashboard>) -> Response {

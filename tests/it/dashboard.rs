@@ -355,7 +355,11 @@ async fn every_page(url: String) {
         served.api(&format!("/api/clusters/{alias}")).await["cluster"]["fingerprint"],
         checkout.to_string()
     );
-    for path in ["/clusters/0123456789abcdef", "/clusters/not-a-fingerprint"] {
+    for path in [
+        "/clusters/0123456789abcdef",
+        "/clusters/not-a-fingerprint",
+        "/favicon.ico",
+    ] {
         let missing = served.get(path).await;
         assert_eq!(missing.status(), 404, "{path}");
         assert_guarded(&missing, path);

@@ -50,7 +50,7 @@ pub fn cluster_page(d: &ClusterDetail) -> Markup {
             ol.timeline {
                 @for e in &d.timeline {
                     li {
-                        (when(e.at)) " — " strong { (e.kind) }
+                        (when(e.at)) " — " strong { (timeline_label(&e.kind)) }
                         @if !e.ticket_key.is_empty() { " " (e.ticket_key) }
                         @if let Some(url) = &e.url { " " (link_or_text(Some(url), "link")) }
                         @if !e.evidence.is_empty() { pre { (e.evidence) } }
@@ -116,5 +116,23 @@ fn frames(frames: &[StackFrame]) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// What a timeline entry's kind says to a reader (the JSON keeps the raw kind).
+pub fn timeline_label(kind: &str) -> &str {
+    match kind {
+        "create" => "created",
+        "link" => "linked",
+        "comment" => "updated",
+        "reopen" => "reopened",
+        "close" => "closed",
+        "label" => "labelled",
+        "observe" => "changed by a person",
+        "fix_merged" => "fix merged",
+        "pr_opened" => "draft PR opened",
+        "pr_rejected" => "no PR (checks failed)",
+        "pr_pending" => "draft PR in progress",
+        other => other,
     }
 }

@@ -8,7 +8,7 @@ use crate::store::RunsView;
 pub fn runs_page(view: &RunsView) -> Markup {
     let content = html! {
         table #jobs {
-            caption { "Job runs, newest first (at most " (view.jobs.len().max(1)) " shown)" }
+            caption { "Job runs, newest first (at most " (crate::http::dashboard::RUNS_SHOWN) " shown)" }
             thead { tr {
                 th scope="col" { "Job" } th scope="col" { "Scheduled for" } th scope="col" { "Trigger" }
                 th scope="col" { "Outcome" } th scope="col" class="num" { "Duration" }

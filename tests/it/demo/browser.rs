@@ -11,31 +11,38 @@ use serde_json::Value;
 
 use super::BIN;
 
-/// The browser to drive: `$TRIAGED_CHROMIUM`, else Debian's `chromium`.
+/// The browser to drive: `$TRIAGED_CHROMIUM`, else `chromium` (Debian's package) or
+/// `chromium-browser` on the `PATH`.
 fn chromium() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("TRIAGED_CHROMIUM") {
         return Some(PathBuf::from(path));
     }
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| ["chromium", "chromium-browser"].map(|name| dir.join(name)))
+        .find(|p| p.is_file())
 }
+
+/// The longest one browser run may take (`timeout` kills it after).
+const BROWSER_TIMEOUT: &str = "90";
 
 /// A demo left serving its dashboard; stopped with SIGTERM when dropped.
 struct ServingDemo {
     child: Child,
     report: Value,
+    /// The narrative (the demo's stderr), for failure messages.
+    narrative: tempfile::NamedTempFile,
 }
 
 impl ServingDemo {
     /// Starts `triaged demo --json` and waits for its report (the three days played).
     fn start() -> ServingDemo {
+        let narrative = tempfile::NamedTempFile::new().unwrap();
         let mut child = Command::new(BIN)
             .args(["demo", "--json", "--bind", "127.0.0.1:0"])
             .env_remove("RUST_LOG")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(narrative.reopen().unwrap())
             .spawn()
             .expect("the binary runs");
         let stdout = child.stdout.take().expect("piped stdout");
@@ -49,8 +56,15 @@ impl ServingDemo {
                 break;
             }
         }
-        let report = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
-        ServingDemo { child, report }
+        let report = serde_json::from_str(&json).unwrap_or_else(|e| {
+            let told = std::fs::read_to_string(narrative.path()).unwrap_or_default();
+            panic!("no report ({e}): {json}\n{told}")
+        });
+        ServingDemo {
+            child,
+            report,
+            narrative,
+        }
     }
 
     fn dashboard(&self) -> String {
@@ -81,9 +95,12 @@ impl Drop for ServingDemo {
 /// One headless Chromium run with a fresh profile: `mode` is `--dump-dom` or
 /// `--screenshot=<path>`; returns standard output.
 fn chromium_run(browser: &Path, profile: &Path, mode: &str, url: &str) -> String {
-    let out = Command::new(browser)
+    let out = Command::new("timeout")
+        .arg(BROWSER_TIMEOUT)
+        .arg(browser)
         .args([
             "--headless",
+            "--disable-dev-shm-usage",
             "--no-sandbox",
             "--disable-gpu",
             "--disable-background-networking",
@@ -139,6 +156,12 @@ async fn the_dashboard_of_a_demo_run_renders_in_a_real_browser() {
     let demo = tokio::task::spawn_blocking(ServingDemo::start)
         .await
         .unwrap();
+    assert_eq!(
+        demo.report["job_runs"]["failed"],
+        0,
+        "{}",
+        std::fs::read_to_string(demo.narrative.path()).unwrap_or_default()
+    );
     let base = demo.dashboard();
     let clusters: Vec<Value> = reqwest::get(format!("{base}/api/clusters"))
         .await
@@ -184,14 +207,20 @@ async fn the_dashboard_of_a_demo_run_renders_in_a_real_browser() {
         list.contains("TypeError: 'NoneType' object is not iterable"),
         "{list}"
     );
-    for ticket in ["ENG-1", "ENG-2"] {
-        assert!(list.contains(ticket), "{ticket} linked from the list");
+    for ticket in ["ENG-1", "ENG-2", "ENG-3"] {
+        assert!(
+            list.contains(&format!(">{ticket}</a>")),
+            "{ticket} linked from the list:\n{list}"
+        );
     }
     // The cluster page: nine severity bars with reasons, the hourly chart, the timeline.
     assert_eq!(page.matches("class=\"sev-bar\"").count(), 9, "{page}");
     assert!(page.contains("class=\"hours\""), "the hourly chart");
-    for step in ["create", "close", "reopen"] {
-        assert!(page.contains(step), "the timeline shows {step}");
+    for step in ["created", "closed", "reopened"] {
+        assert!(
+            page.contains(&format!("<strong>{step}</strong>")),
+            "the timeline shows {step}:\n{page}"
+        );
     }
     assert!(page.contains("1.4.4"), "the regression's release");
     eprintln!(

@@ -44,13 +44,18 @@ fn the_demo_plays_the_whole_loop_without_duplicates() {
     assert_eq!(report["duplicate_tickets"], 0, "{report:#}");
     let tickets = &report["tickets"];
     assert_eq!(tickets["linked"], 1, "{report:#}");
-    assert!(tickets["created"].as_u64().unwrap() >= 2, "{report:#}");
+    // Two tickets opened (checkout, payments): the noise and the warning stay below the
+    // threshold; Linear holds those two and the hand-filed one.
+    assert_eq!(tickets["created"], 2, "{report:#}");
+    assert_eq!(report["linear_issues"], 3, "{report:#}");
     // One fix drafted and merged; the quiet window closed the ticket; day 3 reopened it.
     assert_eq!(report["prs_drafted"], 1, "{report:#}");
     assert_eq!(report["prs_merged"], 1, "{report:#}");
     assert_eq!(tickets["closed"], 1, "{report:#}");
     assert_eq!(tickets["reopened"], 1, "{report:#}");
-    assert!(report["agent_runs"].as_u64().unwrap() >= 1, "{report:#}");
+    // One fix and two tickets' hypotheses; every scripted answer went where it was meant.
+    assert_eq!(report["agent_runs"], 3, "{report:#}");
+    assert_eq!(report["model_answers_unused"], 0, "{report:#}");
     // A summary each morning in both chats, and no job failed.
     assert_eq!(report["summaries_posted"]["slack"], 4, "{report:#}");
     assert_eq!(report["summaries_posted"]["teams"], 4, "{report:#}");
@@ -68,6 +73,18 @@ fn the_demo_plays_the_whole_loop_without_duplicates() {
     );
     assert!(narrative.contains("at ingest (critical"), "{narrative}");
     assert!(narrative.contains("draft PR"), "{narrative}");
+    assert!(
+        narrative.contains("1.4.3 is the first release carrying the fix"),
+        "{narrative}"
+    );
+    assert_eq!(
+        narrative
+            .matches("investigation hypotheses added to")
+            .count(),
+        2,
+        "{narrative}"
+    );
+    assert!(!narrative.contains("FAILED"), "{narrative}");
     let closed = narrative.find("closed ENG-").expect("a close is narrated");
     let reopened = narrative
         .find("REOPENED ENG-")
