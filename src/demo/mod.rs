@@ -101,9 +101,15 @@ pub async fn play(mut options: DemoOptions) -> anyhow::Result<Played> {
     };
     let played = driver.play_three_days(out).await;
     if let Err(e) = played {
+        // Ctrl-C drains the daemon, which closes the store under the driver: say so
+        // rather than report the closed store.
+        let interrupted = daemon.lifecycle.signals.drain.is_cancelled();
         // Stop the daemon before the store's directory goes.
         daemon.lifecycle.begin_drain();
         let _ = daemon.finished().await;
+        if interrupted {
+            anyhow::bail!("interrupted: the demo stopped before its three days were played");
+        }
         return Err(e);
     }
     let report = report::build(&store, &vendors, &dashboard, wall.elapsed()).await?;
@@ -187,7 +193,7 @@ impl Driver<'_> {
         let deadline = Instant::now() + TICK_TIMEOUT;
         loop {
             if self.lifecycle.signals.drain.is_cancelled() {
-                anyhow::bail!("interrupted: the demo stopped before its three days were played");
+                anyhow::bail!("interrupted");
             }
             if let Some(run) = self.store.run(job.as_str(), tick).await?
                 && run.status != RunStatus::Running

@@ -91,3 +91,39 @@ fn the_demo_plays_the_whole_loop_without_duplicates() {
         .expect("a reopen is narrated");
     assert!(closed < reopened, "closed before reopened:\n{narrative}");
 }
+
+#[test]
+fn ctrl_c_during_the_three_days_stops_the_demo_cleanly() {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(BIN)
+        .args(["demo", "--bind", "127.0.0.1:0"])
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    // Wait until the days are being played.
+    lines
+        .by_ref()
+        .map(|l| l.unwrap())
+        .find(|l| l.contains("ingest:"))
+        .expect("the demo starts playing");
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "an interrupted demo is not a success"
+    );
+    assert!(
+        stderr.contains("interrupted: the demo stopped before its three days were played"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("closed pool"), "{stderr}");
+}
