@@ -362,7 +362,6 @@ impl App {
             Ok(())
         });
         Ok(Daemon {
-            addr,
             lifecycle: self.lifecycle.clone(),
             task,
         })
@@ -388,10 +387,9 @@ impl App {
     }
 }
 
-/// A started daemon: where its HTTP listens, its lifecycle (drain it to stop), and the
-/// task that ends after a graceful shutdown.
+/// A started daemon: its lifecycle (drain it to stop) and the task that ends after a
+/// graceful shutdown.
 pub struct Daemon {
-    pub addr: std::net::SocketAddr,
     pub lifecycle: Lifecycle,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
 }

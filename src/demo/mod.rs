@@ -44,7 +44,7 @@ pub struct Played {
     pub report: DemoReport,
     daemon: crate::app::Daemon,
     _vendors: vendors::Vendors,
-    _dir: TempDir,
+    _dir: tempfile::TempDir,
 }
 
 impl Played {
@@ -67,11 +67,14 @@ const TICK_TIMEOUT: StdDuration = StdDuration::from_secs(60);
 pub async fn play(mut options: DemoOptions) -> anyhow::Result<Played> {
     let wall = Instant::now();
     let start = world::start();
-    let dir = TempDir::new()?;
+    let dir = tempfile::Builder::new()
+        .prefix("triaged-demo-")
+        .tempdir()
+        .context("creating the demo's directory")?;
     let vendors = vendors::Vendors::start(start).await?;
     let listener = bind_dashboard(options.bind).await?;
     let dashboard = format!("http://{}", listener.local_addr()?);
-    let config = config::demo_config(&dir.0, &vendors, &dashboard)?;
+    let config = config::demo_config(dir.path(), &vendors, &dashboard)?;
     let clock = DrivenClock::new(start);
     let app = App::build_with_aws(config, Arc::new(clock.clone()), config::demo_aws().await)
         .await
@@ -229,25 +232,4 @@ async fn script_paragraph(
     let summary = health_summary(store, at, Some(dashboard)).await?;
     vendors.script_text(template_paragraph(&summary).text);
     Ok(())
-}
-
-/// A directory removed when the demo ends.
-struct TempDir(std::path::PathBuf);
-
-impl TempDir {
-    fn new() -> anyhow::Result<TempDir> {
-        let path = std::env::temp_dir().join(format!(
-            "triaged-demo-{}-{:08x}",
-            std::process::id(),
-            rand::random::<u32>()
-        ));
-        std::fs::create_dir_all(&path).with_context(|| format!("creating {}", path.display()))?;
-        Ok(TempDir(path))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }

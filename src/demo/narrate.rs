@@ -219,8 +219,14 @@ impl Story {
         for line in before {
             writeln!(out, "{stamp}  {line}")?;
         }
-        self.remember_titles(store, tick).await?;
-        for event in store.ticket_events_since(tick).await? {
+        let events = store.ticket_events_since(tick).await?;
+        if events
+            .iter()
+            .any(|e| !self.titles.contains_key(&e.fingerprint))
+        {
+            self.remember_titles(store, tick).await?;
+        }
+        for event in events {
             let title = self
                 .titles
                 .get(&event.fingerprint)

@@ -85,6 +85,14 @@ fn the_demo_plays_the_whole_loop_without_duplicates() {
         "{narrative}"
     );
     assert!(!narrative.contains("FAILED"), "{narrative}");
+    // Each morning's paragraph came from the (emulated) model and passed the number check.
+    assert_eq!(
+        narrative
+            .matches("(paragraph by claude-sonnet-4-5)")
+            .count(),
+        4,
+        "{narrative}"
+    );
     let closed = narrative.find("closed ENG-").expect("a close is narrated");
     let reopened = narrative
         .find("REOPENED ENG-")
