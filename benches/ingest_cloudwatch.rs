@@ -15,8 +15,6 @@ use triaged::clock::{DrivenClock, SharedClock};
 use triaged::domain::event::{Environment, UserSalt};
 use triaged::pipeline::ingest::{IngestSettings, run_ingest};
 use triaged::redact::Redactor;
-use triaged::sandbox::SandboxServer;
-use triaged::sandbox::cloudwatch::{CloudWatchSandbox, SeedEvent};
 use triaged::scheduler::{JobName, RunContext};
 use triaged::sources::EventSource;
 use triaged::sources::cloudwatch::CloudWatchEvents;
@@ -24,6 +22,8 @@ use triaged::sources::cloudwatch::{
     CloudWatchConfig, CloudWatchSource, DEFAULT_FILTER_PATTERN, LogGroupConfig,
 };
 use triaged::store::{Store, Trigger};
+use triaged_sandbox::SandboxServer;
+use triaged_sandbox::cloudwatch::{CloudWatchSandbox, SeedEvent};
 
 const DEFAULT_EVENTS: usize = 1_000_000;
 const GROUP: &str = "/bench/api";

@@ -23,6 +23,7 @@ pub mod app;
 pub mod clock;
 pub mod cluster;
 pub mod config;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod domain;
 pub mod forge;
@@ -33,7 +34,6 @@ pub mod metrics;
 pub mod notify;
 pub mod pipeline;
 pub mod redact;
-pub mod sandbox;
 pub mod scheduler;
 pub mod sources;
 pub mod store;

@@ -46,6 +46,7 @@ enum Command {
     CheckConfig,
     /// Apply pending database migrations and exit.
     Migrate,
+    #[cfg(feature = "demo")]
     /// Play three simulated days of a small shop against emulated vendors (CloudWatch Logs,
     /// Sentry, Linear, Anthropic, GitHub, Slack, Teams on 127.0.0.1) with the real daemon,
     /// narrating what triaged decides; then keep the dashboard up until Ctrl-C. Needs no
@@ -75,8 +76,9 @@ fn main() -> ExitCode {
     if let Command::Cluster { input } = &cli.command {
         return cluster(input.as_deref());
     }
+    #[cfg(feature = "demo")]
     if let Command::Demo { exit, json, bind } = cli.command {
-        return demo(exit, json, bind);
+        return triaged::demo::command(exit, json, bind);
     }
     let default_path = PathBuf::from("triaged.toml");
     let source = match &cli.config {
@@ -116,45 +118,6 @@ fn main() -> ExitCode {
     code
 }
 
-fn demo(exit: bool, json: bool, bind: Option<std::net::SocketAddr>) -> ExitCode {
-    triaged::telemetry::init_demo();
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let result = runtime.block_on(async move {
-        let narrative: Box<dyn std::io::Write + Send> = if json {
-            Box::new(std::io::stderr())
-        } else {
-            Box::new(std::io::stdout())
-        };
-        let played = triaged::demo::play(triaged::demo::DemoOptions { bind, narrative }).await?;
-        if json {
-            println!("{}", serde_json::to_string_pretty(&played.report)?);
-        }
-        if exit {
-            played.stop().await
-        } else {
-            eprintln!(
-                "The dashboard stays up at {}/ (read-only); Ctrl-C to stop.",
-                played.report.dashboard
-            );
-            played.serve_until_signal().await
-        }
-    });
-    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
 fn cluster(input: Option<&std::path::Path>) -> ExitCode {
     let stdout = std::io::stdout().lock();
     let result = match input {
@@ -176,9 +139,9 @@ fn cluster(input: Option<&std::path::Path>) -> ExitCode {
 
 async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
     match command {
-        Command::CheckConfig | Command::Cluster { .. } | Command::Demo { .. } => {
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::CheckConfig | Command::Cluster { .. } => Ok(ExitCode::SUCCESS),
+        #[cfg(feature = "demo")]
+        Command::Demo { .. } => Ok(ExitCode::SUCCESS),
         Command::Migrate => {
             let store = Store::connect(&config.database_url).await?;
             store.migrate().await?;

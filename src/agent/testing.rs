@@ -10,10 +10,10 @@ use serde_json::{Value, json};
 
 use super::{AgentConfig, ModelRequest, Provider, ProviderKind, ToolSpec, build_provider};
 use crate::http_client::HttpPolicy;
-use crate::sandbox::anthropic::AnthropicSandbox;
-use crate::sandbox::json_contract::{self, Contract};
-use crate::sandbox::openai::OpenAiSandbox;
-use crate::sandbox::{Faults, LlmAnswer, SandboxServer, Scripted};
+use triaged_sandbox::anthropic::AnthropicSandbox;
+use triaged_sandbox::json_contract::{self, Contract};
+use triaged_sandbox::openai::OpenAiSandbox;
+use triaged_sandbox::{Faults, LlmAnswer, SandboxServer, Scripted};
 
 /// The tool of the fix-drafting prompt, as the agent will offer it.
 pub(crate) const FIX_TOOL: &str = "report_fix";

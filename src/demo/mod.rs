@@ -6,6 +6,7 @@
 //! the scheduler claims, and narrates what triaged decided (`narrate`); at the end it
 //! reports (`report`) and keeps the dashboard up until Ctrl-C (or exits with `--exit`).
 
+mod cli;
 mod config;
 mod narrate;
 mod report;
@@ -28,6 +29,7 @@ use crate::pipeline::report::health_summary;
 use crate::scheduler::{CronSchedule, JobName};
 use crate::store::{RunStatus, Store};
 
+pub use cli::command;
 pub use report::DemoReport;
 
 /// How the demo runs.

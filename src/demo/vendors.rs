@@ -11,17 +11,17 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::world::{self, Moment, SentryIssue, Traffic};
-use crate::sandbox::SandboxServer;
-use crate::sandbox::anthropic::AnthropicSandbox;
-use crate::sandbox::cloudwatch::{CloudWatchSandbox, SeedEvent};
-use crate::sandbox::github::GitHubSandbox;
-use crate::sandbox::linear::{IssueSeed as LinearIssue, LinearSandbox, load_schema, schema_path};
-use crate::sandbox::llm::Scripted;
-use crate::sandbox::sentry::{
+use triaged_sandbox::SandboxServer;
+use triaged_sandbox::anthropic::AnthropicSandbox;
+use triaged_sandbox::cloudwatch::{CloudWatchSandbox, SeedEvent};
+use triaged_sandbox::github::GitHubSandbox;
+use triaged_sandbox::linear::{IssueSeed as LinearIssue, LinearSandbox, load_schema, schema_path};
+use triaged_sandbox::llm::Scripted;
+use triaged_sandbox::sentry::{
     EventSeed, ExceptionSeed, FrameSeed, IssueSeed as SentryIssueSeed, LatestEvent, SentrySandbox,
 };
-use crate::sandbox::slack::SlackSandbox;
-use crate::sandbox::teams::TeamsSandbox;
+use triaged_sandbox::slack::SlackSandbox;
+use triaged_sandbox::teams::TeamsSandbox;
 
 pub const SENTRY_ORG: &str = "acme";
 pub const LINEAR_TEAM: &str = "ENG";

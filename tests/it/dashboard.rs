@@ -12,10 +12,10 @@ use triaged::domain::fingerprint::Fingerprint;
 use triaged::http::Dashboard;
 use triaged::lifecycle::Lifecycle;
 use triaged::metrics::Metrics;
-use triaged::sandbox::linear::IssueSeed;
 use triaged::store::{
     AgentRun, DraftState, FailedPost, IngestWrite, PostedSummary, RunOutcome, Store, Trigger,
 };
+use triaged_sandbox::linear::IssueSeed;
 
 use crate::both_backends;
 use crate::lifecycle::{World, day0};

@@ -6,10 +6,10 @@ use std::process::Command;
 
 use chrono::{Duration, Utc};
 use triaged::domain::cluster::ClusterKind;
-use triaged::sandbox::SandboxServer;
-use triaged::sandbox::cloudwatch::{CloudWatchSandbox, SeedEvent};
-use triaged::sandbox::sentry::{IssueSeed, SentrySandbox};
 use triaged::store::Store;
+use triaged_sandbox::SandboxServer;
+use triaged_sandbox::cloudwatch::{CloudWatchSandbox, SeedEvent};
+use triaged_sandbox::sentry::{IssueSeed, SentrySandbox};
 
 use crate::sentry::{ORG, TOKEN, key_error};
 

@@ -10,17 +10,17 @@ use serde_json::Value;
 use triaged::app::App;
 use triaged::clock::DrivenClock;
 use triaged::config::Config;
-use triaged::sandbox::slack::SlackSandbox;
-use triaged::sandbox::teams::TeamsSandbox;
-use triaged::sandbox::{FaultKnobs, SandboxServer};
 use triaged::scheduler::JobName;
 use triaged::store::{RunOutcome, Trigger};
+use triaged_sandbox::slack::SlackSandbox;
+use triaged_sandbox::teams::TeamsSandbox;
+use triaged_sandbox::{FaultKnobs, SandboxServer};
 
 use crate::lifecycle::World;
 use crate::support::TestDb;
 
 fn card_validator() -> jsonschema::Validator {
-    let path = triaged::sandbox::contracts_dir().join("teams/adaptive-card-1.5.json");
+    let path = triaged_sandbox::contracts_dir().join("teams/adaptive-card-1.5.json");
     let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     jsonschema::options()
         .with_draft(jsonschema::Draft::Draft6)
@@ -206,8 +206,8 @@ async fn a_window_is_posted_once_and_one_failing_chat_does_not_stop_the_other() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_model_writes_the_paragraph_only_when_its_numbers_check_out() {
-    use triaged::sandbox::anthropic::AnthropicSandbox;
-    use triaged::sandbox::llm::Scripted;
+    use triaged_sandbox::anthropic::AnthropicSandbox;
+    use triaged_sandbox::llm::Scripted;
 
     let db = TestDb::sqlite().await;
     let chats = chats().await;

@@ -8,7 +8,7 @@ use serde_json::json;
 use super::AnthropicProvider;
 use crate::agent::testing::{FIX_TOOL, Harness, config, fix_request, scenarios, text_request};
 use crate::agent::{AgentConfig, AgentError, ProviderKind};
-use crate::sandbox::json_contract;
+use triaged_sandbox::json_contract;
 
 async fn harness(seed: u64) -> Harness {
     Harness::anthropic(seed, |_| {}, None).await

@@ -9,9 +9,9 @@ use super::{OpenAiProvider, classify};
 use crate::agent::testing::{FIX_TOOL, Harness, config, fix_request, scenarios, text_request};
 use crate::agent::{AgentConfig, AgentError, ProviderKind};
 use crate::http_client::{ResponseHead, Verdict};
-use crate::sandbox::SandboxServer;
-use crate::sandbox::json_contract;
-use crate::sandbox::openai::OpenAiSandbox;
+use triaged_sandbox::SandboxServer;
+use triaged_sandbox::json_contract;
+use triaged_sandbox::openai::OpenAiSandbox;
 
 async fn harness(seed: u64) -> Harness {
     Harness::openai(seed, |_| {}, None).await
@@ -43,7 +43,7 @@ async fn unknown_tool_and_missing_forced_call_are_errors() {
 async fn refusal_is_a_reply_with_its_explanation() {
     let h = harness(5).await;
     scenarios::refusal(&h).await;
-    h.emulator.script(crate::sandbox::Scripted::Refusal);
+    h.emulator.script(triaged_sandbox::Scripted::Refusal);
     let reply = h.provider.complete(&text_request()).await.expect("reply");
     assert!(reply.text.is_some_and(|t| t.contains("can't help")));
 }

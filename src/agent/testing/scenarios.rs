@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use super::{FIX_TOOL, Harness, fix_input, fix_request, text_request};
 use crate::agent::{AgentError, StopReason};
 use crate::http_client::{BodyFault, HttpError};
-use crate::sandbox::{FaultKnobs, Scripted};
+use triaged_sandbox::{FaultKnobs, Scripted};
 
 pub(crate) async fn text_reply(h: &Harness) {
     h.emulator.script(Scripted::Text("Errors rose 26%.".into()));

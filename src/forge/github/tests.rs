@@ -13,8 +13,8 @@ use std::time::Duration;
 use super::*;
 use crate::forge::{ComparisonStatus, PullState};
 use crate::http_client::HttpPolicy;
-use crate::sandbox::SandboxServer;
-use crate::sandbox::github::{GitHubSandbox, RouteKind};
+use triaged_sandbox::SandboxServer;
+use triaged_sandbox::github::{GitHubSandbox, RouteKind};
 
 /// Shaped like a real token, so a leak would also be caught by the redactor's rule.
 const TOKEN: &str = "ghp_FAKEa1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8";

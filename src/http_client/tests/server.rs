@@ -9,7 +9,7 @@ use axum::Router;
 use axum::http::{HeaderMap as AxumHeaders, StatusCode as AxumStatus};
 use axum::response::{IntoResponse, Response};
 
-use crate::sandbox::SandboxServer;
+use triaged_sandbox::SandboxServer;
 
 /// One scripted answer.
 #[derive(Clone)]

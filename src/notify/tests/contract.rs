@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-pub(crate) use crate::sandbox::contracts_dir;
+pub(crate) use triaged_sandbox::contracts_dir;
 
 /// Validates Adaptive Cards against `teams/adaptive-card-1.5.json` (draft-06).
 pub(crate) struct CardSchema {

@@ -10,8 +10,8 @@ use super::model_paragraph;
 use super::support::{fast_policy, slack_destination, start_slack, start_teams, teams_destination};
 use crate::domain::summary::fixtures::rich;
 use crate::notify::{Destination, Notifier, NotifyError, post_all};
-use crate::sandbox::FaultKnobs;
-use crate::sandbox::slack::{ChannelState, SlackLimits};
+use triaged_sandbox::FaultKnobs;
+use triaged_sandbox::slack::{ChannelState, SlackLimits};
 
 #[tokio::test]
 async fn both_emulators_accept_the_summary() {

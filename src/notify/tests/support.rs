@@ -6,9 +6,9 @@ use std::time::Duration;
 use crate::config::Secret;
 use crate::http_client::HttpPolicy;
 use crate::notify::Destination;
-use crate::sandbox::SandboxServer;
-use crate::sandbox::slack::SlackSandbox;
-use crate::sandbox::teams::TeamsSandbox;
+use triaged_sandbox::SandboxServer;
+use triaged_sandbox::slack::SlackSandbox;
+use triaged_sandbox::teams::TeamsSandbox;
 
 /// Short timeouts and backoffs, enough tries for a few injected faults.
 pub(crate) fn fast_policy() -> HttpPolicy {

@@ -72,9 +72,9 @@ mod tests {
     use super::*;
     use crate::agent::{AgentConfig, ProviderKind, build_provider};
     use crate::domain::summary::fixtures::rich;
-    use crate::sandbox::SandboxServer;
-    use crate::sandbox::anthropic::AnthropicSandbox;
-    use crate::sandbox::llm::Scripted;
+    use triaged_sandbox::SandboxServer;
+    use triaged_sandbox::anthropic::AnthropicSandbox;
+    use triaged_sandbox::llm::Scripted;
 
     async fn model(
         sandbox: &std::sync::Arc<AnthropicSandbox>,

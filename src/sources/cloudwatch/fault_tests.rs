@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::test_support::*;
 use super::*;
-use crate::sandbox::FaultKnobs;
+use triaged_sandbox::FaultKnobs;
 
 const EVENTS: usize = 300;
 

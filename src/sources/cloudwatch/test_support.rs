@@ -9,8 +9,8 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_cloudwatchlogs::config::{Credentials, SharedCredentialsProvider};
 
 use super::*;
-use crate::sandbox::SandboxServer;
-use crate::sandbox::cloudwatch::{CloudWatchSandbox, SeedEvent, now_ms};
+use triaged_sandbox::SandboxServer;
+use triaged_sandbox::cloudwatch::{CloudWatchSandbox, SeedEvent, now_ms};
 
 pub const MINUTE: i64 = 60_000;
 

@@ -2,8 +2,8 @@ use std::time::{Duration, Instant};
 
 use super::test_support::*;
 use super::*;
-use crate::sandbox::FaultKnobs;
-use crate::sandbox::cloudwatch::SeedEvent;
+use triaged_sandbox::FaultKnobs;
+use triaged_sandbox::cloudwatch::SeedEvent;
 
 #[tokio::test]
 async fn reads_25000_events_across_pages_exactly_once() {

@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::ops::{self, Operation};
-use crate::sandbox::linear::tests::schema;
+use triaged_sandbox::linear::schema;
 
 const TEAM_ID: &str = "6f1b3c2a-8d4e-4b5f-9a6c-7d8e9f0a1b2c";
 const ISSUE_ID: &str = "0c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f";

@@ -11,9 +11,9 @@ use std::time::Duration;
 use super::*;
 use crate::domain::ticket::{TicketLink, TicketPhase};
 use crate::http_client::HttpPolicy;
-use crate::sandbox::SandboxServer;
-use crate::sandbox::linear::tests::schema;
-use crate::sandbox::linear::{IssueSeed, LinearSandbox, SANDBOX_API_KEY};
+use triaged_sandbox::SandboxServer;
+use triaged_sandbox::linear::schema;
+use triaged_sandbox::linear::{IssueSeed, LinearSandbox, SANDBOX_API_KEY};
 
 struct Fixture {
     sandbox: Arc<LinearSandbox>,

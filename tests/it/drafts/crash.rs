@@ -10,8 +10,8 @@ use std::time::Duration as StdDuration;
 
 use chrono::{Duration, Utc};
 use serde_json::json;
-use triaged::sandbox::github::{Interrupt, RouteKind};
 use triaged::store::DraftState;
+use triaged_sandbox::github::{Interrupt, RouteKind};
 
 use super::*;
 use crate::lifecycle::crash::{finish, kill_when};

@@ -2,8 +2,8 @@
 //! (an injected instruction obeyed), and a vendor outage left for the next run.
 
 use serde_json::json;
-use triaged::sandbox::llm::Scripted;
 use triaged::store::DraftState;
+use triaged_sandbox::llm::Scripted;
 
 use super::*;
 use crate::support::TestDb;

@@ -1,7 +1,7 @@
 //! The happy path, a secret planted in the logs, a stop between branch and PR, budgets.
 
-use triaged::sandbox::github::{Interrupt, RouteKind};
 use triaged::store::DraftState;
+use triaged_sandbox::github::{Interrupt, RouteKind};
 
 use super::*;
 use crate::both_backends;

@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 use triaged::pipeline::hypotheses::{
     HypothesesDeps, HypothesesReport, HypothesesSettings, run_hypotheses,
 };
-use triaged::sandbox::llm::Scripted;
 use triaged::store::{AgentRun, HypothesesState};
+use triaged_sandbox::llm::Scripted;
 
 use super::crash::{shop_for_processes, spawn_triage};
 use super::*;

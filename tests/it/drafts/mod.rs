@@ -19,9 +19,9 @@ use triaged::pipeline::draft::{
     DraftDeps, DraftReport, DraftSettings, draft_candidates, run_drafts,
 };
 use triaged::redact::Redactor;
-use triaged::sandbox::SandboxServer;
-use triaged::sandbox::anthropic::AnthropicSandbox;
-use triaged::sandbox::github::GitHubSandbox;
+use triaged_sandbox::SandboxServer;
+use triaged_sandbox::anthropic::AnthropicSandbox;
+use triaged_sandbox::github::GitHubSandbox;
 
 use crate::lifecycle::World;
 
@@ -45,8 +45,8 @@ pub fn diff() -> String {
 }
 
 /// A `propose_fix` answer with `files`.
-pub fn proposal(files: Value) -> triaged::sandbox::llm::Scripted {
-    triaged::sandbox::llm::Scripted::ToolUse {
+pub fn proposal(files: Value) -> triaged_sandbox::llm::Scripted {
+    triaged_sandbox::llm::Scripted::ToolUse {
         name: "propose_fix".into(),
         input: json!({
             "summary": "Treat a cart without lines as empty.",
@@ -59,7 +59,7 @@ pub fn proposal(files: Value) -> triaged::sandbox::llm::Scripted {
     }
 }
 
-pub fn good_proposal() -> triaged::sandbox::llm::Scripted {
+pub fn good_proposal() -> triaged_sandbox::llm::Scripted {
     proposal(json!([{ "path": PATH, "diff": diff() }]))
 }
 

@@ -6,7 +6,7 @@
 use chrono::Duration;
 use triaged::domain::ticket::TicketPhase;
 use triaged::pipeline::fixes::record_merged_fixes;
-use triaged::sandbox::github::RouteKind;
+use triaged_sandbox::github::RouteKind;
 
 use super::*;
 use crate::both_backends;

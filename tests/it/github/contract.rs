@@ -8,13 +8,13 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 use triaged::forge::{CodeHost, FileChange, ForgeError, NewPull};
-use triaged::sandbox::github::{Interrupt, RouteKind};
+use triaged_sandbox::github::{Interrupt, RouteKind};
 
 use super::*;
 use crate::oas30::Contract;
 
 fn github_contract() -> Contract {
-    Contract::from_file(&triaged::sandbox::contracts_dir().join("github/openapi-subset.json"))
+    Contract::from_file(&triaged_sandbox::contracts_dir().join("github/openapi-subset.json"))
 }
 
 /// Drives the client through every call it makes, the refusals it handles included: a

@@ -9,8 +9,8 @@ use std::time::Duration;
 use triaged::forge::RepoName;
 use triaged::forge::github::{GitHub, GitHubConfig};
 use triaged::http_client::HttpPolicy;
-use triaged::sandbox::SandboxServer;
-use triaged::sandbox::github::GitHubSandbox;
+use triaged_sandbox::SandboxServer;
+use triaged_sandbox::github::GitHubSandbox;
 
 pub const TOKEN: &str = "ghp_FAKEintegrationintegrationintegration00";
 pub const REPO: &str = "acme/shop";

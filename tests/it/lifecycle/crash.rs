@@ -8,8 +8,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::Utc;
-use triaged::sandbox::Fault;
-use triaged::sandbox::linear::IssueSnapshot;
+use triaged_sandbox::Fault;
+use triaged_sandbox::linear::IssueSnapshot;
 
 use super::World;
 use crate::support::TestDb;

@@ -9,7 +9,7 @@ mod scenarios;
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use tokio_util::sync::CancellationToken;
@@ -19,25 +19,17 @@ use triaged::pipeline::facts::LinkSettings;
 use triaged::pipeline::ingest::{IngestSettings, run_ingest};
 use triaged::pipeline::triage::{TriageReport, TriageSettings, run_triage, run_verify};
 use triaged::redact::Redactor;
-use triaged::sandbox::SandboxServer;
-use triaged::sandbox::linear::{IssueSnapshot, LinearSandbox, load_schema, schema_path};
 use triaged::scheduler::{JobName, RunContext};
 use triaged::sources::EventSource;
 use triaged::sources::file::FileSource;
 use triaged::store::{Store, Trigger};
 use triaged::tracker::linear::{LinearConfig, LinearTracker};
+use triaged_sandbox::SandboxServer;
+use triaged_sandbox::linear::{IssueSnapshot, LinearSandbox, schema};
 
 /// Monday 2026-11-16 00:00 UTC: day 0 of every scenario.
 pub fn day0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 16, 0, 0, 0).unwrap()
-}
-
-fn schema() -> Arc<apollo_compiler::validation::Valid<apollo_compiler::Schema>> {
-    static SCHEMA: OnceLock<Arc<apollo_compiler::validation::Valid<apollo_compiler::Schema>>> =
-        OnceLock::new();
-    SCHEMA
-        .get_or_init(|| Arc::new(load_schema(&schema_path()).expect("the Linear schema loads")))
-        .clone()
 }
 
 /// One scenario's world: a store, a log file per service, the Linear emulator and a

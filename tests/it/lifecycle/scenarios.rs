@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Duration};
 use triaged::domain::lifecycle::Fix;
-use triaged::sandbox::FaultKnobs;
-use triaged::sandbox::linear::IssueSeed;
+use triaged_sandbox::FaultKnobs;
+use triaged_sandbox::linear::IssueSeed;
 
 use super::{World, day0};
 use crate::both_backends;

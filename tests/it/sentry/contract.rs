@@ -6,11 +6,11 @@ use super::*;
 use crate::oas30::Contract;
 use chrono::Duration;
 use serde_json::{Value, json};
-use triaged::sandbox::sentry::{EventSeed, ExceptionSeed, IssueSeed, LatestEvent};
 use triaged::sources::sentry::{IssueStatus, SentryConfig, SentryCursor, SentrySource};
+use triaged_sandbox::sentry::{EventSeed, ExceptionSeed, IssueSeed, LatestEvent};
 
 fn sentry_contract() -> std::path::PathBuf {
-    triaged::sandbox::contracts_dir().join("sentry/openapi-subset.json")
+    triaged_sandbox::contracts_dir().join("sentry/openapi-subset.json")
 }
 
 /// Drives the client through every call it makes: two pages of issues, latest events

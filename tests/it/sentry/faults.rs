@@ -8,8 +8,8 @@ use std::time::Duration as StdDuration;
 use super::*;
 use chrono::Duration;
 use triaged::http_client::HttpPolicy;
-use triaged::sandbox::FaultKnobs;
 use triaged::sources::sentry::{SentryConfig, SentryCursor, SentrySource};
+use triaged_sandbox::FaultKnobs;
 
 /// Runs with faults on while counts grow, then without: the counts handed on add up to
 /// exactly the events recorded.

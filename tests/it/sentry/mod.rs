@@ -12,11 +12,11 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use triaged::domain::event::UserSalt;
 use triaged::http_client::HttpPolicy;
-use triaged::sandbox::SandboxServer;
-use triaged::sandbox::sentry::{
+use triaged::sources::sentry::{SentryConfig, SentryCursor, SentrySource};
+use triaged_sandbox::SandboxServer;
+use triaged_sandbox::sentry::{
     EventSeed, ExceptionSeed, FrameSeed, IssueSeed, LatestEvent, SentrySandbox,
 };
-use triaged::sources::sentry::{SentryConfig, SentryCursor, SentrySource};
 
 pub const ORG: &str = "acme";
 pub const TOKEN: &str = "sntrys_integration_token_0001";

@@ -6,11 +6,11 @@ use std::time::Duration as StdDuration;
 
 use super::*;
 use chrono::Duration;
-use triaged::sandbox::FaultKnobs;
-use triaged::sandbox::sentry::{EventSeed, ExceptionSeed, IssueSeed, LatestEvent};
 use triaged::sources::sentry::{
     IssueStatus, SentryConfig, SentryCursor, SentryError, SentrySource,
 };
+use triaged_sandbox::FaultKnobs;
+use triaged_sandbox::sentry::{EventSeed, ExceptionSeed, IssueSeed, LatestEvent};
 
 fn list_requests(rig: &Rig) -> usize {
     rig.sandbox

@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use super::*;
 use crate::http_client::HttpError;
-use crate::sandbox::FaultKnobs;
-use crate::sandbox::github::Interrupt;
+use triaged_sandbox::FaultKnobs;
+use triaged_sandbox::github::Interrupt;
 
 #[tokio::test]
 async fn refusals_map_to_errors_that_are_not_retried() {

@@ -3,7 +3,7 @@
 //! overwritten (`RefMoved`, `StaleFile`).
 
 use super::*;
-use crate::sandbox::github::Interrupt;
+use triaged_sandbox::github::Interrupt;
 
 #[tokio::test]
 async fn a_lost_answer_to_create_ref_is_retried_into_the_same_branch() {

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::*;
 use crate::http_client::HttpError;
-use crate::sandbox::Fault;
+use triaged_sandbox::Fault;
 
 #[tokio::test]
 async fn ratelimited_is_waited_out_and_retried() {
