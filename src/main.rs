@@ -62,6 +62,27 @@ enum Command {
         #[arg(long, value_name = "ADDR")]
         bind: Option<std::net::SocketAddr>,
     },
+    #[cfg(feature = "demo")]
+    /// Start every vendor emulator on 127.0.0.1 (fed a small shop's errors on the real
+    /// clock), print a ready triaged.toml pointing at them, and serve until Ctrl-C; run
+    /// `triaged --config <that file> run` beside it. Actions a person takes (merge, move a
+    /// ticket, emit logs, change faults) go through the admin endpoint it prints.
+    Sandbox {
+        /// Where triaged.toml, its secret files and the store go [default: a temporary
+        /// directory, removed on exit].
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Share of requests each emulator fails, e.g.
+        /// throttle=0.2,5xx=0.1,timeout=0.05,truncate=0.02,malformed=0.05.
+        #[arg(long, value_name = "SPEC", default_value = "", value_parser = triaged::demo::sandbox::parse_faults)]
+        faults: triaged_sandbox::FaultKnobs,
+        /// Seeds the fault draws, so a run's faults can be replayed.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// The HTTP listener (health, metrics, dashboard) the written config gives the daemon.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9464")]
+        daemon_bind: std::net::SocketAddr,
+    },
     /// Cluster log lines: read stdin (or --input), write `<cluster-id>\t<template>` per line,
     /// in order, as lines arrive. Needs no configuration or database.
     Cluster {
@@ -79,6 +100,21 @@ fn main() -> ExitCode {
     #[cfg(feature = "demo")]
     if let Command::Demo { exit, json, bind } = cli.command {
         return triaged::demo::command(exit, json, bind);
+    }
+    #[cfg(feature = "demo")]
+    if let Command::Sandbox {
+        dir,
+        faults,
+        seed,
+        daemon_bind,
+    } = cli.command
+    {
+        return triaged::demo::sandbox::command(triaged::demo::sandbox::SandboxOptions {
+            dir,
+            faults,
+            seed,
+            daemon_bind,
+        });
     }
     let default_path = PathBuf::from("triaged.toml");
     let source = match &cli.config {
@@ -141,7 +177,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
     match command {
         Command::CheckConfig | Command::Cluster { .. } => Ok(ExitCode::SUCCESS),
         #[cfg(feature = "demo")]
-        Command::Demo { .. } => Ok(ExitCode::SUCCESS),
+        Command::Demo { .. } | Command::Sandbox { .. } => Ok(ExitCode::SUCCESS),
         Command::Migrate => {
             let store = Store::connect(&config.database_url).await?;
             store.migrate().await?;

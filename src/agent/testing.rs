@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::{AgentConfig, ModelRequest, Provider, ProviderKind, ToolSpec, build_provider};
 use crate::http_client::HttpPolicy;
 use triaged_sandbox::anthropic::AnthropicSandbox;
-use triaged_sandbox::json_contract::{self, Contract};
+use triaged_sandbox::contracts::validate::{self, Contract};
 use triaged_sandbox::openai::OpenAiSandbox;
 use triaged_sandbox::{Faults, LlmAnswer, SandboxServer, Scripted};
 
@@ -118,8 +118,8 @@ impl Harness {
             provider,
             config,
             key,
-            request_contract: json_contract::anthropic_request(),
-            response_contract: json_contract::anthropic_message(),
+            request_contract: validate::anthropic_request(),
+            response_contract: validate::anthropic_message(),
             error_contract: None,
             _server: server,
         }
@@ -145,9 +145,9 @@ impl Harness {
             provider,
             config,
             key,
-            request_contract: json_contract::openai_request(),
-            response_contract: json_contract::openai_response(),
-            error_contract: Some(json_contract::openai_error()),
+            request_contract: validate::openai_request(),
+            response_contract: validate::openai_response(),
+            error_contract: Some(validate::openai_error()),
             _server: server,
         }
     }

@@ -10,6 +10,7 @@ mod cli;
 mod config;
 mod narrate;
 mod report;
+pub mod sandbox;
 mod vendors;
 mod world;
 
@@ -73,7 +74,7 @@ pub async fn play(mut options: DemoOptions) -> anyhow::Result<Played> {
         .prefix("triaged-demo-")
         .tempdir()
         .context("creating the demo's directory")?;
-    let vendors = vendors::Vendors::start(start).await?;
+    let vendors = vendors::Vendors::start(start, 0).await?;
     let listener = bind_dashboard(options.bind).await?;
     let dashboard = format!("http://{}", listener.local_addr()?);
     let config = config::demo_config(dir.path(), &vendors, &dashboard)?;

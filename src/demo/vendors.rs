@@ -15,7 +15,7 @@ use triaged_sandbox::SandboxServer;
 use triaged_sandbox::anthropic::AnthropicSandbox;
 use triaged_sandbox::cloudwatch::{CloudWatchSandbox, SeedEvent};
 use triaged_sandbox::github::GitHubSandbox;
-use triaged_sandbox::linear::{IssueSeed as LinearIssue, LinearSandbox, load_schema, schema_path};
+use triaged_sandbox::linear::{IssueSeed as LinearIssue, LinearSandbox, schema as linear_schema};
 use triaged_sandbox::llm::Scripted;
 use triaged_sandbox::sentry::{
     EventSeed, ExceptionSeed, FrameSeed, IssueSeed as SentryIssueSeed, LatestEvent, SentrySandbox,
@@ -59,23 +59,17 @@ pub struct VendorUrls {
 }
 
 impl Vendors {
-    /// Starts and seeds every emulator. The Linear emulator validates each request
-    /// against the published schema, read from the contracts directory.
-    pub async fn start(start: DateTime<Utc>) -> anyhow::Result<Vendors> {
-        let schema_file = schema_path();
-        let schema = load_schema(&schema_file).map_err(|e| {
-            anyhow::anyhow!(
-                "the Linear emulator needs the published schema at {} (set TRIAGED_CONTRACTS to the contracts directory): {e}",
-                schema_file.display()
-            )
-        })?;
-        let cloudwatch = CloudWatchSandbox::new(1);
-        let sentry = SentrySandbox::new(2, SENTRY_ORG, SENTRY_TOKEN);
-        let linear = LinearSandbox::new(Arc::new(schema), 3);
-        let model = AnthropicSandbox::new(4);
-        let github = GitHubSandbox::new(5, GITHUB_TOKEN);
-        let slack = SlackSandbox::new(6);
-        let teams = TeamsSandbox::new(7);
+    /// Starts and seeds every emulator; `seed` seeds their fault draws. The Linear
+    /// emulator validates each request against the project's subset of Linear's schema.
+    pub async fn start(start: DateTime<Utc>, seed: u64) -> anyhow::Result<Vendors> {
+        let seed = |vendor: u64| seed.wrapping_mul(16).wrapping_add(vendor);
+        let cloudwatch = CloudWatchSandbox::new(seed(1));
+        let sentry = SentrySandbox::new(seed(2), SENTRY_ORG, SENTRY_TOKEN);
+        let linear = LinearSandbox::new(linear_schema(), seed(3));
+        let model = AnthropicSandbox::new(seed(4));
+        let github = GitHubSandbox::new(seed(5), GITHUB_TOKEN);
+        let slack = SlackSandbox::new(seed(6));
+        let teams = TeamsSandbox::new(seed(7));
 
         for (_, group) in world::SERVICES {
             cloudwatch.create_group(group);
@@ -146,6 +140,17 @@ impl Vendors {
             urls,
             _servers: servers,
         })
+    }
+
+    /// Sets every emulator's fault knobs.
+    pub fn set_faults(&self, knobs: &triaged_sandbox::FaultKnobs) {
+        self.cloudwatch.faults().set(knobs.clone());
+        self.sentry.faults().set(knobs.clone());
+        self.linear.faults().set(knobs.clone());
+        self.model.faults().set(knobs.clone());
+        self.github.faults().set(knobs.clone());
+        self.slack.faults().set(knobs.clone());
+        self.teams.faults().set(knobs.clone());
     }
 
     /// Moves the emulators' own clocks (timestamps they stamp, windows they answer for).

@@ -143,6 +143,19 @@ pub struct Traffic {
     pub sentry: Vec<SentryBatch>,
 }
 
+impl Traffic {
+    /// The same traffic `by` later (the sandbox replays the world on the real clock).
+    pub fn shifted(mut self, by: Duration) -> Traffic {
+        for line in &mut self.logs {
+            line.at += by;
+        }
+        for batch in &mut self.sentry {
+            batch.at += by;
+        }
+        self
+    }
+}
+
 /// One kind of log line: its group, how many per hour at a given time, and the line.
 struct Stream {
     group: &'static str,

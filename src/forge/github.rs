@@ -1,5 +1,5 @@
 //! The GitHub implementation of `CodeHost`, over GitHub's REST API (contract:
-//! `contracts/github/openapi-subset.json`), with reqwest through the shared HTTP policy.
+//! `contracts/github/openapi.json`), with reqwest through the shared HTTP policy.
 //! octocrab was not used: it brings its own HTTP stack, which would bypass the shared
 //! retry, quota and concurrency policy every other vendor client goes through.
 //!

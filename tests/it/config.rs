@@ -26,7 +26,10 @@ fn has(problems: &[(String, String)], path: &str, needle: &str) -> bool {
         .any(|(p, r)| p == path && r.contains(needle))
 }
 
-#[test]
+crate::trial!(
+    sync,
+    every_kind_of_problem_is_reported_at_once_with_its_path
+);
 fn every_kind_of_problem_is_reported_at_once_with_its_path() {
     let toml = r#"
         database_url = "mysql://db"
@@ -75,7 +78,7 @@ fn every_kind_of_problem_is_reported_at_once_with_its_path() {
     }
 }
 
-#[test]
+crate::trial!(sync, the_message_reads_path_colon_reason);
 fn the_message_reads_path_colon_reason() {
     let err = Config::from_toml_str("[scheduler]\nheartbeat = \"90s\"\n", &[]).unwrap_err();
     let text = err.to_string();
@@ -85,7 +88,7 @@ fn the_message_reads_path_colon_reason() {
     );
 }
 
-#[test]
+crate::trial!(sync, the_example_config_loads_and_matches_the_defaults);
 fn the_example_config_loads_and_matches_the_defaults() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/triaged.example.toml");
     let example = Config::load(Source::Explicit(&path), &[]).unwrap();
@@ -114,7 +117,10 @@ fn the_example_config_loads_and_matches_the_defaults() {
     assert_eq!(format!("{example:?}"), format!("{defaults:?}"));
 }
 
-#[test]
+crate::trial!(
+    sync,
+    a_missing_default_file_means_defaults_but_a_missing_explicit_file_is_an_error
+);
 fn a_missing_default_file_means_defaults_but_a_missing_explicit_file_is_an_error() {
     let nowhere = Path::new("/nonexistent/triaged.toml");
     assert!(Config::load(Source::Default(nowhere), &[]).is_ok());
@@ -125,7 +131,7 @@ fn a_missing_default_file_means_defaults_but_a_missing_explicit_file_is_an_error
     );
 }
 
-#[test]
+crate::trial!(sync, environment_overrides_win_over_the_file_and_are_typed);
 fn environment_overrides_win_over_the_file_and_are_typed() {
     let vars = [
         ("TRIAGED__SCHEDULER__LEASE", "5m"),
@@ -147,7 +153,10 @@ fn environment_overrides_win_over_the_file_and_are_typed() {
     assert!(has(&p, "http.port", "unknown key"), "{p:?}");
 }
 
-#[test]
+crate::trial!(
+    sync,
+    secrets_resolve_from_env_or_file_and_never_sit_in_the_file
+);
 fn secrets_resolve_from_env_or_file_and_never_sit_in_the_file() {
     let c = Config::from_toml_str(
         "[telemetry]\nsentry_dsn = \"${MY_DSN}\"\n",
@@ -193,7 +202,7 @@ fn secrets_resolve_from_env_or_file_and_never_sit_in_the_file() {
     assert_eq!(c.telemetry.sentry_dsn.unwrap().expose(), "https://k@f/2");
 }
 
-#[test]
+crate::trial!(sync, triage_sections_are_checked_with_their_paths);
 fn triage_sections_are_checked_with_their_paths() {
     let found = problems(
         r#"
@@ -219,7 +228,10 @@ fn triage_sections_are_checked_with_their_paths() {
     assert!(has(&found, "privacy.redact_patterns", ""), "{found:?}");
 }
 
-#[test]
+crate::trial!(
+    sync,
+    source_sections_are_checked_and_the_sentry_token_is_a_secret
+);
 fn source_sections_are_checked_and_the_sentry_token_is_a_secret() {
     let toml = r#"
         [sources.cloudwatch]

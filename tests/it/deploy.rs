@@ -14,7 +14,7 @@ fn json(rel: &str) -> serde_json::Value {
     serde_json::from_str(&read(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
-#[test]
+crate::trial!(sync, ecs_task_definition_matches_the_defaults);
 fn ecs_task_definition_matches_the_defaults() {
     let defaults = Config::default();
     let port: u64 = defaults.http.bind_addr().port().into();
@@ -72,7 +72,7 @@ fn ecs_task_definition_matches_the_defaults() {
     Config::from_toml_str("", &env).unwrap();
 }
 
-#[test]
+crate::trial!(sync, task_role_is_read_only_cloudwatch_logs);
 fn task_role_is_read_only_cloudwatch_logs() {
     let policy = json("deploy/ecs/task-role-policy.json");
     let mut actions: Vec<String> = policy["Statement"]
@@ -100,7 +100,10 @@ fn task_role_is_read_only_cloudwatch_logs() {
     );
 }
 
-#[test]
+crate::trial!(
+    sync,
+    systemd_unit_is_notify_hardened_and_waits_for_the_grace
+);
 fn systemd_unit_is_notify_hardened_and_waits_for_the_grace() {
     let unit = read("deploy/systemd/triaged.service");
     let value = |key: &str| {
@@ -126,7 +129,7 @@ fn systemd_unit_is_notify_hardened_and_waits_for_the_grace() {
     assert!(value("ExecStart").ends_with(" run"));
 }
 
-#[test]
+crate::trial!(sync, dockerfile_is_multi_stage_and_non_root);
 fn dockerfile_is_multi_stage_and_non_root() {
     let file = read("deploy/Dockerfile");
     assert_eq!(file.lines().filter(|l| l.starts_with("FROM ")).count(), 2);

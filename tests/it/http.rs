@@ -6,7 +6,7 @@ use chrono::Utc;
 use triaged::lifecycle::Lifecycle;
 use triaged::metrics::Metrics;
 
-#[tokio::test]
+crate::trial!(current_thread, health_readiness_and_metrics);
 async fn health_readiness_and_metrics() {
     let lifecycle = Lifecycle::new();
     let metrics = Arc::new(Metrics::new());

@@ -1,6 +1,8 @@
 //! Integration tests: real SQLite and Postgres stores, real processes, loopback HTTP.
-//! Postgres tests use the server named by TRIAGED_TEST_POSTGRES_URL (set by .ci/run).
+//! Postgres tests use the server named by TRIAGED_TEST_POSTGRES_URL (set by .ci/run), else a
+//! throwaway server started from `initdb`/`pg_ctl`, else they are reported ignored.
 
+mod harness;
 mod support;
 
 mod clusters;
@@ -15,8 +17,13 @@ mod ingest;
 mod lifecycle;
 mod oas30;
 mod process;
+mod sandbox_cli;
 mod sandbox_ingest;
 mod scheduler;
 mod sentry;
 mod store;
 mod summary;
+
+fn main() {
+    harness::main();
+}

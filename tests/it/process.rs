@@ -124,7 +124,10 @@ async fn ingest_run(db_url: &str) -> triaged::store::RunRecord {
         .expect("an ingest run in the ledger")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+crate::trial!(
+    multi_thread,
+    sigterm_during_a_long_job_drains_then_exits_zero
+);
 async fn sigterm_during_a_long_job_drains_then_exits_zero() {
     let dir = tempfile::tempdir().unwrap();
     let pipe = mkfifo(dir.path());
@@ -172,7 +175,10 @@ async fn sigterm_during_a_long_job_drains_then_exits_zero() {
     assert_eq!(detail["events"], 3, "{detail}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+crate::trial!(
+    multi_thread,
+    a_job_that_outlives_the_grace_is_stopped_and_marked_interrupted
+);
 async fn a_job_that_outlives_the_grace_is_stopped_and_marked_interrupted() {
     let dir = tempfile::tempdir().unwrap();
     let pipe = mkfifo(dir.path());
@@ -191,7 +197,7 @@ async fn a_job_that_outlives_the_grace_is_stopped_and_marked_interrupted() {
     assert_eq!(run.status, RunStatus::Interrupted);
 }
 
-#[test]
+crate::trial!(sync, check_config_exits_2_with_paths_and_0_when_valid);
 fn check_config_exits_2_with_paths_and_0_when_valid() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.toml");
@@ -220,7 +226,10 @@ fn check_config_exits_2_with_paths_and_0_when_valid() {
     );
 }
 
-#[test]
+crate::trial!(
+    sync,
+    once_ingest_reads_a_file_and_a_second_run_reads_only_new_lines
+);
 fn once_ingest_reads_a_file_and_a_second_run_reads_only_new_lines() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("app.log");
@@ -259,7 +268,7 @@ fn once_ingest_reads_a_file_and_a_second_run_reads_only_new_lines() {
     );
 }
 
-#[test]
+crate::trial!(sync, cluster_reads_a_file_or_stdin_and_needs_no_config);
 fn cluster_reads_a_file_or_stdin_and_needs_no_config() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.log");

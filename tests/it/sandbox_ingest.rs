@@ -18,7 +18,10 @@ const BIN: &str = env!("CARGO_BIN_EXE_triaged");
 /// The traceback Sentry's `key_error` event describes, as a JSON log line prints it.
 const LOGGED: &str = r#"{"level":"error","service":"shop","msg":"adding to cart failed","exc_info":"Traceback (most recent call last):\n  File \"/srv/app/views.py\", line 40, in add_item\n    cart.add(sku)\n  File \"/srv/app/cart.py\", line 12, in add\n    price = PRICES[sku]\nKeyError: 'sku'","user_id":"u-77","route":"/carts/:id/items","method":"POST"}"#;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+crate::trial!(
+    multi_thread,
+    once_ingest_reads_both_emulators_and_merges_the_same_error
+);
 async fn once_ingest_reads_both_emulators_and_merges_the_same_error() {
     let now = Utc::now();
     let cloudwatch = CloudWatchSandbox::new(11);

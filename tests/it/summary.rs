@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
-use serde_json::Value;
 use triaged::app::App;
 use triaged::clock::DrivenClock;
 use triaged::config::Config;
@@ -18,15 +17,6 @@ use triaged_sandbox::{FaultKnobs, SandboxServer};
 
 use crate::lifecycle::World;
 use crate::support::TestDb;
-
-fn card_validator() -> jsonschema::Validator {
-    let path = triaged_sandbox::contracts_dir().join("teams/adaptive-card-1.5.json");
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft6)
-        .build(&schema)
-        .unwrap()
-}
 
 struct Chats {
     slack: Arc<SlackSandbox>,
@@ -54,7 +44,10 @@ const DESTINATIONS: &str = "[[notify.destinations]]\nkind = \"slack\"\nname = \"
     [notify.destinations.http]\nmax_attempts = 2\nbase_backoff = \"10ms\"\n\
     [[notify.destinations]]\nkind = \"teams\"\nname = \"eng\"\nwebhook_url = \"${TEAMS_URL}\"\n";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+crate::trial!(
+    multi_thread,
+    once_summary_posts_to_slack_and_teams_and_dry_run_posts_nothing
+);
 async fn once_summary_posts_to_slack_and_teams_and_dry_run_posts_nothing() {
     let db = TestDb::sqlite().await;
     let mut w = World::for_processes(&db.url).await;
@@ -93,14 +86,15 @@ async fn once_summary_posts_to_slack_and_teams_and_dry_run_posts_nothing() {
         card["type"], "AdaptiveCard",
         "the emulator keeps the card it unwrapped"
     );
-    let validator = card_validator();
-    let errors: Vec<String> = validator.iter_errors(card).map(|e| e.to_string()).collect();
-    assert!(errors.is_empty(), "{errors:#?}");
+    triaged_sandbox::contracts::validate::teams_card().assert_valid(card);
     assert!(serde_json::to_string(card).unwrap().contains("checkout"));
     db.cleanup().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+crate::trial!(
+    multi_thread,
+    a_window_is_posted_once_and_one_failing_chat_does_not_stop_the_other
+);
 async fn a_window_is_posted_once_and_one_failing_chat_does_not_stop_the_other() {
     let db = TestDb::sqlite().await;
     let chats = chats().await;
@@ -204,7 +198,10 @@ async fn a_window_is_posted_once_and_one_failing_chat_does_not_stop_the_other() 
     db.cleanup().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+crate::trial!(
+    multi_thread,
+    the_model_writes_the_paragraph_only_when_its_numbers_check_out
+);
 async fn the_model_writes_the_paragraph_only_when_its_numbers_check_out() {
     use triaged_sandbox::anthropic::AnthropicSandbox;
     use triaged_sandbox::llm::Scripted;

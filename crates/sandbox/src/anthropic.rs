@@ -1,5 +1,5 @@
 //! Emulator of the Anthropic Messages API (`POST /v1/messages`; contracts:
-//! `anthropic/create-params.schema.json`, `anthropic/message.schema.json`).
+//! `anthropic/create-params.json`, `anthropic/message.json`).
 //!
 //! Requests are held to what the API checks (`checks`): `x-api-key` (401
 //! `authentication_error`), `anthropic-version`, a JSON body with `model`, `max_tokens`

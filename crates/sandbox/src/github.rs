@@ -1,5 +1,5 @@
 //! Emulator of the GitHub REST API subset triaged uses (contract:
-//! `contracts/github/openapi-subset.json`): repositories with a default branch, the
+//! `contracts/github/openapi.json`): repositories with a default branch, the
 //! contents API, the git data API (refs and release tags, trees, commits), pull requests
 //! with the draft flag, issue labels and commit comparisons.
 //!

@@ -3,15 +3,15 @@
 //!
 //! Each emulator keeps its state in memory, has a seeding API in Rust for tests, records
 //! the requests it saw, and injects faults (`faults`) the way its vendor would show them.
-//! Emulators are held to the vendors' published contracts in `../shared/contracts`: they
-//! reject what the vendor rejects, so a client bug fails a test here rather than in
-//! production.
+//! Emulators are held to the project's subsets of the vendors' published contracts
+//! (`contracts`, compiled in): they reject what the vendor rejects, so a client bug fails
+//! a test here rather than in production.
 
 pub mod anthropic;
 pub mod cloudwatch;
+pub mod contracts;
 pub mod faults;
 pub mod github;
-pub mod json_contract;
 pub mod linear;
 pub mod llm;
 pub mod openai;
@@ -20,7 +20,6 @@ pub mod slack;
 pub mod teams;
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
 
 use axum::Router;
 use tokio::sync::oneshot;
@@ -28,15 +27,6 @@ use tokio::task::JoinHandle;
 
 pub use faults::{Fault, FaultKnobs, Faults};
 pub use llm::{LlmAnswer, Scripted};
-
-/// Where the vendors' published contracts are: `$TRIAGED_CONTRACTS`, else
-/// `../shared/contracts` beside the crate (tests, and the demo when run from a checkout).
-pub fn contracts_dir() -> PathBuf {
-    match std::env::var_os("TRIAGED_CONTRACTS") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/contracts"),
-    }
-}
 
 /// A running emulator on 127.0.0.1 (an OS-chosen port). Stops when dropped.
 pub struct SandboxServer {

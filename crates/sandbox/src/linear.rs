@@ -1,6 +1,6 @@
-//! Emulator of Linear's GraphQL API (contract: `contracts/linear/schema.graphql`).
+//! Emulator of Linear's GraphQL API (contract: the Linear subset, `contracts/linear/schema.graphql`).
 //!
-//! Every request is parsed and validated against the real schema and its variables are
+//! Every request is parsed and validated against the schema and its variables are
 //! coerced (apollo-compiler), so a document or variable Linear would refuse is refused
 //! here the same way (HTTP 400, `GRAPHQL_VALIDATION_FAILED` / `BAD_USER_INPUT`). Root
 //! fields are answered from in-memory state and the entities projected through the
@@ -29,7 +29,6 @@ mod state;
 pub(crate) mod tests;
 
 use std::collections::VecDeque;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use apollo_compiler::Schema;
@@ -83,34 +82,9 @@ struct Inner {
     fault_scope: Option<Vec<String>>,
 }
 
-/// `contracts/linear/schema.graphql`.
-pub fn schema_path() -> PathBuf {
-    super::contracts_dir().join("linear/schema.graphql")
-}
-
-/// Reads, parses and validates a GraphQL schema (SDL): about 0.5-0.8 s for Linear's in a
-/// debug build: load it once and share it.
-pub fn load_schema(path: &Path) -> Result<Valid<Schema>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    Schema::parse_and_validate(text, path).map_err(|invalid| {
-        format!(
-            "{} is not a valid schema: {}",
-            path.display(),
-            invalid.errors
-        )
-    })
-}
-
-/// Linear's schema, read and validated once per process and shared.
-///
-/// # Panics
-/// When the schema cannot be read or does not validate.
+/// Linear's schema (the project's subset), validated once per process and shared.
 pub fn schema() -> Arc<Valid<Schema>> {
-    static SCHEMA: std::sync::OnceLock<Arc<Valid<Schema>>> = std::sync::OnceLock::new();
-    SCHEMA
-        .get_or_init(|| Arc::new(load_schema(&schema_path()).unwrap_or_else(|e| panic!("{e}"))))
-        .clone()
+    crate::contracts::linear_schema()
 }
 
 impl LinearSandbox {

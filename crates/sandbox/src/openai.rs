@@ -1,5 +1,5 @@
 //! Emulator of an OpenAI-compatible chat-completions endpoint (`POST
-//! /v1/chat/completions`; contract: `openai/chat-subset.json`).
+//! /v1/chat/completions`; contract: `openai/chat.json`).
 //!
 //! Requests are held to what the API checks (`checks`): `Authorization: Bearer` (401,
 //! unless the emulator plays a self-hosted server without a key), a JSON body with

@@ -1,5 +1,5 @@
 //! Emulator of the Sentry web API subset triaged uses (contract:
-//! `contracts/sentry/openapi-subset.json`): list an organization's issues with `Link`
+//! `contracts/sentry/openapi.json`): list an organization's issues with `Link`
 //! pagination and hourly stats, read an issue, read its latest event, update its status.
 //!
 //! Bearer-token auth, Sentry's rate-limit headers on every response, and the shared

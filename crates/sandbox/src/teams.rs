@@ -3,7 +3,7 @@
 //! envelope, the attachment content type, `type: AdaptiveCard`, a `1.x` version up to
 //! 1.5, a non-empty body, and the 28 KB message limit — and answers `202 Accepted`, or
 //! `400` with a workflow-style error body (`{"error":{"code","message"}}`). The full
-//! schema check (`contracts/teams/adaptive-card-1.5.json`) is done by the tests on the
+//! schema check (`contracts/teams/adaptive-card.json`) is done by the tests on the
 //! cards recorded here (`posted()`).
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use serde_json::json;
 use super::AnthropicProvider;
 use crate::agent::testing::{FIX_TOOL, Harness, config, fix_request, scenarios, text_request};
 use crate::agent::{AgentConfig, AgentError, ProviderKind};
-use triaged_sandbox::json_contract;
+use triaged_sandbox::contracts::validate;
 
 async fn harness(seed: u64) -> Harness {
     Harness::anthropic(seed, |_| {}, None).await
@@ -132,7 +132,7 @@ fn a_broken_body_fails_the_request_contract() {
     let provider = AnthropicProvider::new(&config, "sk-ant-test-key").expect("provider");
     let body: serde_json::Value =
         serde_json::from_slice(&provider.body(&fix_request(true))).expect("json");
-    let contract = json_contract::anthropic_request();
+    let contract = validate::anthropic_request();
     contract.assert_valid(&body);
     let mut no_messages = body.clone();
     no_messages

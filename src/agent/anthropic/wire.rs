@@ -1,5 +1,5 @@
-//! The Messages API on the wire (contracts: `anthropic/create-params.schema.json` for
-//! the request, `anthropic/message.schema.json` for the answer): typed, and only the
+//! The Messages API on the wire (contracts: `anthropic/create-params.json` for
+//! the request, `anthropic/message.json` for the answer): typed, and only the
 //! fields triaged sends or reads.
 
 use serde::{Deserialize, Serialize};

@@ -10,7 +10,7 @@ use crate::agent::testing::{FIX_TOOL, Harness, config, fix_request, scenarios, t
 use crate::agent::{AgentConfig, AgentError, ProviderKind};
 use crate::http_client::{ResponseHead, Verdict};
 use triaged_sandbox::SandboxServer;
-use triaged_sandbox::json_contract;
+use triaged_sandbox::contracts::validate;
 use triaged_sandbox::openai::OpenAiSandbox;
 
 async fn harness(seed: u64) -> Harness {
@@ -96,7 +96,7 @@ async fn invalid_request_is_final() {
     let h = harness(11).await;
     scenarios::rejected_request(&h).await;
     let error = serde_json::from_str(&h.emulator.answers()[0].body).expect("json");
-    json_contract::openai_error().assert_valid(&error);
+    validate::openai_error().assert_valid(&error);
 }
 
 #[tokio::test]
@@ -158,7 +158,7 @@ fn openai_itself_gets_max_completion_tokens_and_broken_bodies_fail_the_contract(
         serde_json::from_slice(&provider.body(&fix_request(true))).expect("json");
     assert_eq!(body["max_completion_tokens"], 1024);
     assert!(body.get("max_tokens").is_none());
-    let contract = json_contract::openai_request();
+    let contract = validate::openai_request();
     contract.assert_valid(&body);
     let mut no_model = body.clone();
     no_model.as_object_mut().expect("object").remove("model");

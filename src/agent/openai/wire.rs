@@ -1,4 +1,4 @@
-//! Chat completions on the wire (contract: `openai/chat-subset.json`,
+//! Chat completions on the wire (contract: `openai/chat.json`,
 //! `CreateChatCompletionRequest` / `CreateChatCompletionResponse`): typed, and only the
 //! fields triaged sends or reads. Reading is lenient where self-hosted servers differ
 //! from OpenAI (no `usage`, `arguments` already an object, `tool_calls: null`).

@@ -1,5 +1,5 @@
 //! The JSON bodies triaged sends to and reads from GitHub's REST API (contract:
-//! `contracts/github/openapi-subset.json`), each with only the fields it uses.
+//! `contracts/github/openapi.json`), each with only the fields it uses.
 
 use serde::{Deserialize, Serialize};
 

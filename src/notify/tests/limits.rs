@@ -4,7 +4,6 @@
 
 use serde_json::Value;
 
-use super::contract::CardSchema;
 use super::support::{slack_destination, start_slack, start_teams, teams_destination};
 use crate::domain::summary::fixtures::{at, line, rich};
 use crate::domain::summary::{HealthSummary, RunFailure, ServiceHealth, template_paragraph};
@@ -13,6 +12,7 @@ use crate::notify::slack::{
 };
 use crate::notify::teams::teams_message;
 use crate::notify::{Notifier, post_all};
+use triaged_sandbox::contracts::validate::teams_card;
 
 const INJECTION: &str = "<!channel> *bold* <http://evil|x> & `tick` [link](http://evil) _i_";
 
@@ -116,7 +116,7 @@ fn teams_payload_stays_within_28_kb_and_the_schema() {
         serde_json::to_value(teams_message(&day, &template_paragraph(&day))).expect("json");
     let size = serde_json::to_vec(&message).expect("bytes").len();
     assert!(size <= 28 * 1024, "{size} bytes");
-    CardSchema::load().assert_valid(&message["attachments"][0]["content"]);
+    teams_card().assert_valid(&message["attachments"][0]["content"]);
 }
 
 #[test]
@@ -162,7 +162,7 @@ fn teams_keeps_data_out_of_markdown_elements() {
     let message =
         serde_json::to_value(teams_message(&day, &template_paragraph(&day))).expect("json");
     let card = &message["attachments"][0]["content"];
-    CardSchema::load().assert_valid(card);
+    teams_card().assert_valid(card);
     let mut markdown = Vec::new();
     let mut runs = Vec::new();
     collect_teams_texts(card, &mut markdown, &mut runs);
@@ -213,7 +213,7 @@ async fn emulators_accept_oversized_and_hostile_summaries() {
         slack_destination("ops-slack", &slack_url),
         teams_destination("ops-teams", &teams_url),
     ];
-    let schema = CardSchema::load();
+    let schema = teams_card();
     for day in [huge(), injected()] {
         let paragraph = template_paragraph(&day);
         for (name, result) in post_all(&destinations, &day, &paragraph).await {

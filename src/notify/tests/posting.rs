@@ -5,12 +5,12 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::contract::CardSchema;
 use super::model_paragraph;
 use super::support::{fast_policy, slack_destination, start_slack, start_teams, teams_destination};
 use crate::domain::summary::fixtures::rich;
 use crate::notify::{Destination, Notifier, NotifyError, post_all};
 use triaged_sandbox::FaultKnobs;
+use triaged_sandbox::contracts::validate::teams_card;
 use triaged_sandbox::slack::{ChannelState, SlackLimits};
 
 #[tokio::test]
@@ -31,7 +31,7 @@ async fn both_emulators_accept_the_summary() {
     assert!(posted[0]["blocks"].as_array().is_some_and(|b| b.len() > 5));
     let cards = teams.posted();
     assert_eq!(cards.len(), 1);
-    CardSchema::load().assert_valid(&cards[0]);
+    teams_card().assert_valid(&cards[0]);
     assert_eq!(teams.answers()[0].status, 202);
 }
 

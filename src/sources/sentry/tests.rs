@@ -9,11 +9,7 @@ use super::*;
 use crate::domain::event::{LogLevel, Source, UserHash};
 
 fn contract_example_event() -> Value {
-    let text = std::fs::read_to_string(
-        triaged_sandbox::contracts_dir().join("sentry/openapi-subset.json"),
-    )
-    .expect("contract file");
-    let spec: Value = serde_json::from_str(&text).expect("contract JSON");
+    let spec = triaged_sandbox::contracts::json(triaged_sandbox::contracts::Subset::Sentry);
     spec.pointer(
         "/paths/~1api~10~1organizations~1{organization_id_or_slug}~1issues~1{issue_id}~1events~1{event_id}~1/get/responses/200/content/application~1json/examples/ReturnAnIssueEvent/value",
     )

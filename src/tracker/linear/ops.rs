@@ -1,6 +1,7 @@
-//! Every GraphQL operation triaged sends to Linear: the documents (checked against
-//! `contracts/linear/schema.graphql` by the contract tests), and per operation a marker
-//! type tying its name and document to its typed `Variables` and `Data`.
+//! Every GraphQL operation triaged sends to Linear: the documents (`ops/documents/`,
+//! checked against the Linear subset by the contract tests, and what that subset is cut
+//! to), and per operation a marker type tying its name and document to its typed
+//! `Variables` and `Data`.
 
 mod data;
 mod variables;
@@ -26,149 +27,57 @@ pub trait Operation {
 /// The fields of an issue that make a `Ticket` (appended to the documents using it).
 macro_rules! ticket_fragment {
     () => {
-        "
-fragment TriagedTicket on Issue {
-  id
-  identifier
-  url
-  title
-  state { name type }
-  labels(first: 100) { nodes { name } }
-}
-"
+        include_str!("ops/documents/ticket.graphql")
     };
 }
 
 /// The team by key with its workflow states and labels, the workspace labels, and the
 /// keys of every team the API key sees (for error messages).
-pub const WORKSPACE: &str = "
-query TriagedWorkspace($teamKey: String!) {
-  teams(filter: { key: { eq: $teamKey } }, first: 1) {
-    nodes {
-      id
-      key
-      name
-      states(first: 250) { nodes { id name type } }
-      labels(first: 250) { nodes { id name isGroup } }
-    }
-  }
-  visibleTeams: teams(first: 100) { nodes { key } }
-  workspaceLabels: issueLabels(filter: { team: { null: true } }, first: 250) {
-    nodes { id name isGroup }
-  }
-}
-";
+pub const WORKSPACE: &str = include_str!("ops/documents/workspace.graphql");
 
 /// One issue by id (UUID or identifier).
 pub const ISSUE: &str = concat!(
-    "
-query TriagedIssue($id: String!) {
-  issue(id: $id) { ...TriagedTicket }
-}
-",
+    include_str!("ops/documents/issue.graphql"),
     ticket_fragment!()
 );
 
 /// The issues carrying an attachment with exactly this URL.
 pub const ISSUE_BY_ATTACHMENT_URL: &str = concat!(
-    "
-query TriagedIssueByAttachmentUrl($url: String!) {
-  attachmentsForURL(url: $url, first: 10) {
-    nodes { issue { ...TriagedTicket } }
-  }
-}
-",
+    include_str!("ops/documents/issue_by_attachment_url.graphql"),
     ticket_fragment!()
 );
 
 /// The most recently updated issue of the team whose description contains a text.
 pub const ISSUES_BY_DESCRIPTION: &str = concat!(
-    "
-query TriagedIssuesByDescription($teamId: ID!, $text: String!) {
-  issues(
-    filter: { team: { id: { eq: $teamId } }, description: { contains: $text } }
-    orderBy: updatedAt
-    first: 1
-  ) {
-    nodes { ...TriagedTicket }
-  }
-}
-",
+    include_str!("ops/documents/issues_by_description.graphql"),
     ticket_fragment!()
 );
 
 /// One page of the team's issues not completed or canceled, most recently updated first.
 pub const OPEN_ISSUES: &str = concat!(
-    "
-query TriagedOpenIssues($teamId: ID!, $first: Int!, $after: String) {
-  issues(
-    filter: {
-      team: { id: { eq: $teamId } }
-      state: { type: { nin: [\"completed\", \"canceled\"] } }
-    }
-    orderBy: updatedAt
-    first: $first
-    after: $after
-  ) {
-    nodes { ...TriagedTicket }
-    pageInfo { hasNextPage endCursor }
-  }
-}
-",
+    include_str!("ops/documents/open_issues.graphql"),
     ticket_fragment!()
 );
 
 /// Creates an issue (with the id triaged chose).
 pub const ISSUE_CREATE: &str = concat!(
-    "
-mutation TriagedIssueCreate($input: IssueCreateInput!) {
-  issueCreate(input: $input) {
-    success
-    issue { ...TriagedTicket }
-  }
-}
-",
+    include_str!("ops/documents/issue_create.graphql"),
     ticket_fragment!()
 );
 
 /// Attaches a link to an issue; Linear updates the attachment when the URL is already
 /// attached to that issue.
-pub const ATTACHMENT_CREATE: &str = "
-mutation TriagedAttachmentCreate($input: AttachmentCreateInput!) {
-  attachmentCreate(input: $input) {
-    success
-    attachment { id }
-  }
-}
-";
+pub const ATTACHMENT_CREATE: &str = include_str!("ops/documents/attachment_create.graphql");
 
 /// One comment by id (to find a comment an earlier attempt created).
-pub const COMMENT: &str = "
-query TriagedComment($id: String!) {
-  comment(id: $id) { id }
-}
-";
+pub const COMMENT: &str = include_str!("ops/documents/comment.graphql");
 
 /// Adds a markdown comment (with the id triaged chose) to an issue.
-pub const COMMENT_CREATE: &str = "
-mutation TriagedCommentCreate($input: CommentCreateInput!) {
-  commentCreate(input: $input) {
-    success
-    comment { id }
-  }
-}
-";
+pub const COMMENT_CREATE: &str = include_str!("ops/documents/comment_create.graphql");
 
 /// Changes an issue's state, priority and/or labels.
 pub const ISSUE_UPDATE: &str = concat!(
-    "
-mutation TriagedIssueUpdate($id: String!, $input: IssueUpdateInput!) {
-  issueUpdate(id: $id, input: $input) {
-    success
-    issue { ...TriagedTicket }
-  }
-}
-",
+    include_str!("ops/documents/issue_update.graphql"),
     ticket_fragment!()
 );
 

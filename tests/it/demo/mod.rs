@@ -1,7 +1,7 @@
 //! `triaged demo` as a user runs it: the real binary, every vendor emulated on loopback,
 //! three simulated days; the JSON report and the narrative say what happened.
 
-mod browser;
+pub mod browser;
 
 use serde_json::Value;
 
@@ -25,7 +25,7 @@ fn play_and_exit() -> (Value, String) {
     (report, narrative)
 }
 
-#[test]
+crate::trial!(sync, the_demo_plays_the_whole_loop_without_duplicates);
 fn the_demo_plays_the_whole_loop_without_duplicates() {
     let (report, narrative) = play_and_exit();
     // The null dereference seen in CloudWatch and in Sentry is one cluster.
@@ -100,7 +100,7 @@ fn the_demo_plays_the_whole_loop_without_duplicates() {
     assert!(closed < reopened, "closed before reopened:\n{narrative}");
 }
 
-#[test]
+crate::trial!(sync, ctrl_c_during_the_three_days_stops_the_demo_cleanly);
 fn ctrl_c_during_the_three_days_stops_the_demo_cleanly() {
     use std::io::{BufRead, BufReader};
     let mut child = std::process::Command::new(BIN)

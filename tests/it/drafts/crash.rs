@@ -77,7 +77,10 @@ fn pull_creates(shop: &Shop) -> (usize, bool) {
     (creates.len(), waiting)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+crate::trial!(
+    multi_thread,
+    a_kill_between_the_branch_and_the_pull_request_never_doubles_either
+);
 async fn a_kill_between_the_branch_and_the_pull_request_never_doubles_either() {
     // Held before GitHub opens the PR; and opened by GitHub, then the answer held.
     for opened_before_kill in [false, true] {

@@ -8,7 +8,7 @@ use triaged_sandbox::llm::Scripted;
 use super::*;
 use crate::support::TestDb;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+crate::trial!(multi_thread, each_model_failure_leaves_no_pull_request);
 async fn each_model_failure_leaves_no_pull_request() {
     let db = TestDb::sqlite().await;
     let mut shop = Shop::open(&db.url).await;
@@ -53,7 +53,7 @@ async fn each_model_failure_leaves_no_pull_request() {
     db.cleanup().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+crate::trial!(multi_thread, an_overloaded_model_is_tried_again_next_run);
 async fn an_overloaded_model_is_tried_again_next_run() {
     let db = TestDb::sqlite().await;
     let mut shop = Shop::open(&db.url).await;
@@ -89,7 +89,10 @@ async fn an_overloaded_model_is_tried_again_next_run() {
     db.cleanup().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+crate::trial!(
+    multi_thread,
+    a_model_that_obeys_an_injected_instruction_gets_no_pull_request
+);
 async fn a_model_that_obeys_an_injected_instruction_gets_no_pull_request() {
     let db = TestDb::sqlite().await;
     let mut shop = Shop::open(&db.url).await;

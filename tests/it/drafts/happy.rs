@@ -98,7 +98,10 @@ both_backends!(
     }
 );
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+crate::trial!(
+    multi_thread,
+    a_stop_between_the_branch_and_the_pull_request_resumes_without_a_second_of_either
+);
 async fn a_stop_between_the_branch_and_the_pull_request_resumes_without_a_second_of_either() {
     let db = TestDb::sqlite().await;
     let mut shop = Shop::open(&db.url).await;
@@ -138,7 +141,7 @@ async fn a_stop_between_the_branch_and_the_pull_request_resumes_without_a_second
     db.cleanup().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+crate::trial!(multi_thread, budgets_stop_drafting_and_say_so);
 async fn budgets_stop_drafting_and_say_so() {
     let db = TestDb::sqlite().await;
     let mut shop = Shop::open(&db.url).await;
@@ -168,7 +171,10 @@ async fn budgets_stop_drafting_and_say_so() {
     db.cleanup().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+crate::trial!(
+    multi_thread,
+    a_file_with_crlf_line_ends_is_drafted_and_keeps_them
+);
 async fn a_file_with_crlf_line_ends_is_drafted_and_keeps_them() {
     let db = TestDb::sqlite().await;
     let mut shop = Shop::open(&db.url).await;

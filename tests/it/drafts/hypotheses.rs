@@ -128,7 +128,10 @@ both_backends!(
     }
 );
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+crate::trial!(
+    multi_thread,
+    a_model_that_cannot_answer_leaves_no_comment_and_is_not_asked_twice
+);
 async fn a_model_that_cannot_answer_leaves_no_comment_and_is_not_asked_twice() {
     let db = TestDb::sqlite().await;
     let mut shop = Shop::open(&db.url).await;
@@ -178,7 +181,7 @@ async fn a_model_that_cannot_answer_leaves_no_comment_and_is_not_asked_twice() {
     db.cleanup().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+crate::trial!(multi_thread, a_spent_budget_asks_nothing);
 async fn a_spent_budget_asks_nothing() {
     let db = TestDb::sqlite().await;
     let mut shop = Shop::open(&db.url).await;
@@ -215,7 +218,10 @@ async fn a_spent_budget_asks_nothing() {
     db.cleanup().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+crate::trial!(
+    multi_thread,
+    triage_succeeds_when_the_model_answers_hypotheses_badly
+);
 async fn triage_succeeds_when_the_model_answers_hypotheses_badly() {
     let db = TestDb::sqlite().await;
     let (shop, config) = shop_for_processes(&db.url, "hypotheses = true").await;

@@ -1,6 +1,6 @@
 //! The GitHub client and emulator held to GitHub's published OpenAPI description: every
 //! request the client sent (path, query, body) and every body the emulator answered with
-//! are validated against the matching operation of `github/openapi-subset.json`; error
+//! are validated against the matching operation of the GitHub subset; error
 //! statuses an operation does not list are held to `basic-error`. The last test shows
 //! each check failing on a breach.
 
@@ -14,7 +14,7 @@ use super::*;
 use crate::oas30::Contract;
 
 fn github_contract() -> Contract {
-    Contract::from_file(&triaged_sandbox::contracts_dir().join("github/openapi-subset.json"))
+    Contract::of(triaged_sandbox::contracts::Subset::GitHub)
 }
 
 /// Drives the client through every call it makes, the refusals it handles included: a
@@ -123,7 +123,10 @@ async fn traffic() -> Rig {
     rig
 }
 
-#[tokio::test]
+crate::trial!(
+    current_thread,
+    client_requests_and_emulator_responses_follow_the_contract
+);
 async fn client_requests_and_emulator_responses_follow_the_contract() {
     let contract = github_contract();
     let rig = traffic().await;
@@ -187,7 +190,7 @@ async fn client_requests_and_emulator_responses_follow_the_contract() {
     );
 }
 
-#[tokio::test]
+crate::trial!(current_thread, the_checks_catch_contract_breaches);
 async fn the_checks_catch_contract_breaches() {
     let contract = github_contract();
     let rig = traffic().await;
@@ -331,9 +334,9 @@ async fn the_checks_catch_contract_breaches() {
     );
 }
 
+crate::trial!(current_thread, the_contents_write_follows_the_contract_too);
 /// The contents write the client does not use (it commits through the git data API) is
 /// still held to the contract: created, updated, stale sha (409), missing sha (422).
-#[tokio::test]
 async fn the_contents_write_follows_the_contract_too() {
     use base64::Engine;
     let contract = github_contract();

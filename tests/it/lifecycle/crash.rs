@@ -61,7 +61,10 @@ fn ours(world: &World) -> Vec<IssueSnapshot> {
     world.created()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+crate::trial!(
+    multi_thread,
+    a_kill_between_the_linear_call_and_the_store_write_never_doubles_a_ticket
+);
 async fn a_kill_between_the_linear_call_and_the_store_write_never_doubles_a_ticket() {
     for held in ["issueCreate", "attachmentCreate", "commentCreate"] {
         let db = TestDb::sqlite().await;
@@ -110,11 +113,13 @@ async fn a_kill_between_the_linear_call_and_the_store_write_never_doubles_a_tick
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+crate::trial!(
+    multi_thread,
+    two_processes_on_one_postgres_open_one_ticket_per_cluster,
+    needs = Postgres
+);
 async fn two_processes_on_one_postgres_open_one_ticket_per_cluster() {
-    let Some(db) = TestDb::postgres().await else {
-        return;
-    };
+    let db = TestDb::postgres().await;
     let mut w = World::for_processes(&db.url).await;
     for (service, message) in [
         ("checkout", CRASH),

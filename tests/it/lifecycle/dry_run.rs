@@ -6,7 +6,7 @@ use chrono::{Duration, Utc};
 use super::World;
 use crate::support::TestDb;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+crate::trial!(multi_thread, a_dry_run_prints_the_plan_and_writes_nothing);
 async fn a_dry_run_prints_the_plan_and_writes_nothing() {
     let db = TestDb::sqlite().await;
     let mut w = World::for_processes(&db.url).await;

@@ -4,7 +4,7 @@
 use super::World;
 use crate::support::TestDb;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+crate::trial!(multi_thread, a_critical_spike_gets_its_ticket_at_ingest);
 async fn a_critical_spike_gets_its_ticket_at_ingest() {
     let db = TestDb::sqlite().await;
     let mut w = World::for_processes(&db.url).await;

@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use triaged::sources::sentry::{IssueStatus, SentryConfig, SentryCursor, SentrySource};
 use triaged_sandbox::sentry::{EventSeed, ExceptionSeed, IssueSeed, LatestEvent};
 
-fn sentry_contract() -> std::path::PathBuf {
-    triaged_sandbox::contracts_dir().join("sentry/openapi-subset.json")
+fn sentry_contract() -> Contract {
+    Contract::of(triaged_sandbox::contracts::Subset::Sentry)
 }
 
 /// Drives the client through every call it makes: two pages of issues, latest events
@@ -76,9 +76,12 @@ async fn traffic() -> Rig {
     rig
 }
 
-#[tokio::test]
+crate::trial!(
+    current_thread,
+    client_requests_and_emulator_responses_follow_the_contract
+);
 async fn client_requests_and_emulator_responses_follow_the_contract() {
-    let contract = Contract::from_file(&sentry_contract());
+    let contract = sentry_contract();
     let rig = traffic().await;
     let requests = rig.sandbox.requests();
     assert!(requests.len() > 120, "{} requests", requests.len());
@@ -124,9 +127,12 @@ async fn client_requests_and_emulator_responses_follow_the_contract() {
     );
 }
 
-#[tokio::test]
+crate::trial!(
+    current_thread,
+    the_single_issue_endpoint_follows_the_contract
+);
 async fn the_single_issue_endpoint_follows_the_contract() {
-    let contract = Contract::from_file(&sentry_contract());
+    let contract = sentry_contract();
     let rig = rig(22).await;
     let ids = seed_issues(&rig.sandbox, 1, t0(), 4);
     let response: Value = reqwest::Client::new()
@@ -152,9 +158,9 @@ async fn the_single_issue_endpoint_follows_the_contract() {
     assert_eq!(response["count"], "4");
 }
 
-#[test]
+crate::trial!(sync, the_checks_catch_contract_breaches);
 fn the_checks_catch_contract_breaches() {
-    let contract = Contract::from_file(&sentry_contract());
+    let contract = sentry_contract();
     let list = "/api/0/organizations/{organization_id_or_slug}/issues/";
     let path = "/api/0/organizations/acme/issues/";
     let query = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {

@@ -77,7 +77,7 @@ async fn converges_under(knobs: FaultKnobs, seed: u64) {
     }
 }
 
-#[tokio::test]
+crate::trial!(current_thread, converges_after_throttling);
 async fn converges_after_throttling() {
     converges_under(
         FaultKnobs {
@@ -90,7 +90,7 @@ async fn converges_after_throttling() {
     .await;
 }
 
-#[tokio::test]
+crate::trial!(current_thread, converges_after_server_errors);
 async fn converges_after_server_errors() {
     converges_under(
         FaultKnobs {
@@ -102,7 +102,7 @@ async fn converges_after_server_errors() {
     .await;
 }
 
-#[tokio::test]
+crate::trial!(current_thread, converges_after_slow_responses);
 async fn converges_after_slow_responses() {
     converges_under(
         FaultKnobs {
@@ -115,7 +115,7 @@ async fn converges_after_slow_responses() {
     .await;
 }
 
-#[tokio::test]
+crate::trial!(current_thread, converges_after_truncated_bodies);
 async fn converges_after_truncated_bodies() {
     converges_under(
         FaultKnobs {
@@ -127,7 +127,7 @@ async fn converges_after_truncated_bodies() {
     .await;
 }
 
-#[tokio::test]
+crate::trial!(current_thread, converges_after_malformed_bodies);
 async fn converges_after_malformed_bodies() {
     converges_under(
         FaultKnobs {

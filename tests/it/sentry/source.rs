@@ -20,7 +20,7 @@ fn list_requests(rig: &Rig) -> usize {
         .count()
 }
 
-#[tokio::test]
+crate::trial!(current_thread, reads_every_page_and_maps_events);
 async fn reads_every_page_and_maps_events() {
     let rig = rig(1).await;
     let ids = seed_issues(&rig.sandbox, 230, t0() - Duration::minutes(5), 3);
@@ -61,7 +61,7 @@ async fn reads_every_page_and_maps_events() {
     assert_eq!(cursor.issue_count(), 230);
 }
 
-#[tokio::test]
+crate::trial!(current_thread, a_rejected_token_fails_without_retry_or_leak);
 async fn a_rejected_token_fails_without_retry_or_leak() {
     let rig = rig(2).await;
     seed_issues(&rig.sandbox, 2, t0(), 1);
@@ -82,7 +82,7 @@ async fn a_rejected_token_fails_without_retry_or_leak() {
     assert_eq!(rig.sandbox.requests().len(), 1, "a 401 is not retried");
 }
 
-#[tokio::test]
+crate::trial!(current_thread, retry_after_is_honoured_at_the_emulator);
 async fn retry_after_is_honoured_at_the_emulator() {
     let rig = rig(3).await;
     seed_issues(&rig.sandbox, 3, t0(), 2);
@@ -121,7 +121,7 @@ async fn retry_after_is_honoured_at_the_emulator() {
     }
 }
 
-#[tokio::test]
+crate::trial!(current_thread, growing_counts_are_handed_on_exactly_once);
 async fn growing_counts_are_handed_on_exactly_once() {
     let rig = rig(4).await;
     let grows = rig.sandbox.add_issue(IssueSeed::new("shop", "grows"));
@@ -185,7 +185,10 @@ fn latest_event_requests(rig: &Rig) -> usize {
         .count()
 }
 
-#[tokio::test]
+crate::trial!(
+    current_thread,
+    an_event_without_frames_is_kept_and_counted_as_degraded
+);
 async fn an_event_without_frames_is_kept_and_counted_as_degraded() {
     let rig = rig(5).await;
     let id = rig
@@ -215,7 +218,7 @@ async fn an_event_without_frames_is_kept_and_counted_as_degraded() {
     );
 }
 
-#[tokio::test]
+crate::trial!(current_thread, bad_json_is_counted_and_names_the_vendor);
 async fn bad_json_is_counted_and_names_the_vendor() {
     let rig = rig(6).await;
     let id = rig.sandbox.add_issue(IssueSeed::new("shop", "broken"));
@@ -268,7 +271,7 @@ async fn bad_json_is_counted_and_names_the_vendor() {
     );
 }
 
-#[tokio::test]
+crate::trial!(current_thread, a_capped_run_is_continued_by_the_next);
 async fn a_capped_run_is_continued_by_the_next() {
     let rig = rig(7).await;
     let ids = seed_issues(&rig.sandbox, 250, t0() - Duration::minutes(10), 1);
@@ -304,7 +307,7 @@ async fn a_capped_run_is_continued_by_the_next() {
     );
 }
 
-#[tokio::test]
+crate::trial!(current_thread, resolves_an_issue);
 async fn resolves_an_issue() {
     let rig = rig(8).await;
     let id = rig.sandbox.add_issue(IssueSeed::new("shop", "fixed"));

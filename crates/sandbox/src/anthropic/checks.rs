@@ -11,7 +11,7 @@ use super::super::llm::{Asked, valid_tool_name};
 /// The versions the API accepts.
 const VERSIONS: [&str; 2] = ["2023-06-01", "2023-01-01"];
 
-/// Top-level fields of `create-params.schema.json`.
+/// Top-level fields of `create-params.json`.
 const KNOWN_FIELDS: [&str; 19] = [
     "max_tokens",
     "messages",

@@ -1,5 +1,5 @@
 //! Answers in the Messages API's shapes: a `Message` (contract:
-//! `anthropic/message.schema.json`) for each kind of scripted reply, and the error body
+//! `anthropic/message.json`) for each kind of scripted reply, and the error body
 //! `{"type":"error","error":{"type":…,"message":…}}`.
 
 use std::time::Duration;

@@ -1,5 +1,5 @@
 //! The emulator on its own: it refuses what the API refuses, in the API's error shape,
-//! and every answer it renders follows `anthropic/message.schema.json` (the malformed
+//! and every answer it renders follows `anthropic/message.json` (the malformed
 //! tool call, deliberately, does not).
 
 use std::sync::Arc;
@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::{AnthropicSandbox, SANDBOX_ANTHROPIC_KEY};
-use crate::json_contract::anthropic_message;
+use crate::contracts::validate::anthropic_message;
 use crate::{SandboxServer, Scripted};
 
 struct Answer {

@@ -18,11 +18,8 @@ const COMMON_ERRORS: [&str; 3] = [
     "IncompleteSignatureException",
 ];
 
-fn model() -> Value {
-    let path = crate::contracts_dir().join("aws/logs-service-2.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_str(&text).expect("model is JSON")
+fn model() -> &'static Value {
+    crate::contracts::json(crate::contracts::Subset::CloudWatchLogs)
 }
 
 /// Walks `value` against shape `shape_name`, collecting every mismatch.
@@ -189,7 +186,7 @@ fn every_request_member_read_is_in_the_input_shape() {
         Some(11),
         "every member populated"
     );
-    assert_fits(&model, "FilterLogEvents", "input", &filter);
+    assert_fits(model, "FilterLogEvents", "input", &filter);
     let describe = DescribeLogGroupsRequest {
         log_group_name_prefix: Some("/aws".into()),
         log_group_name_pattern: Some("lambda".into()),
@@ -202,7 +199,7 @@ fn every_request_member_read_is_in_the_input_shape() {
         Some(4),
         "every member populated"
     );
-    assert_fits(&model, "DescribeLogGroups", "input", &describe);
+    assert_fits(model, "DescribeLogGroups", "input", &describe);
 }
 
 #[test]
@@ -221,7 +218,7 @@ fn every_response_member_written_is_in_the_output_shape() {
     let first = store.filter_log_events(&request, limits).expect("page");
     assert!(first.next_token.is_some() && !first.events.is_empty());
     assert_fits(
-        &model,
+        model,
         "FilterLogEvents",
         "output",
         &serde_json::to_value(&first).expect("json"),
@@ -230,7 +227,7 @@ fn every_response_member_written_is_in_the_output_shape() {
     let last = store.filter_log_events(&request, limits).expect("page");
     assert!(last.next_token.is_none());
     assert_fits(
-        &model,
+        model,
         "FilterLogEvents",
         "output",
         &serde_json::to_value(&last).expect("json"),
@@ -244,7 +241,7 @@ fn every_response_member_written_is_in_the_output_shape() {
         .expect("page");
     assert!(groups.next_token.is_some());
     assert_fits(
-        &model,
+        model,
         "DescribeLogGroups",
         "output",
         &serde_json::to_value(&groups).expect("json"),
@@ -326,7 +323,7 @@ fn the_walker_catches_mismatches() {
     });
     let mut problems = Vec::new();
     check(
-        &model,
+        model,
         "FilterLogEventsResponse",
         &wrong,
         "out",
@@ -335,7 +332,7 @@ fn the_walker_catches_mismatches() {
     assert_eq!(problems.len(), 5, "{problems:#?}");
     let mut problems = Vec::new();
     check(
-        &model,
+        model,
         "DescribeLogGroupsRequest",
         &json!({"limit": 3_000_000_000_i64}),
         "in",

@@ -1,4 +1,4 @@
-//! Answers in the chat-completions API's shapes (contract: `openai/chat-subset.json`):
+//! Answers in the chat-completions API's shapes (contract: `openai/chat.json`):
 //! a `chat.completion` for each kind of scripted reply, and the error body
 //! `{"error":{"message","type","param","code"}}`.
 

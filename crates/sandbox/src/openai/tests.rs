@@ -1,6 +1,6 @@
 //! The emulator on its own: it refuses what the API refuses, in the API's error shape
 //! (`ErrorResponse`), and every answer it renders follows
-//! `CreateChatCompletionResponse` in `openai/chat-subset.json`.
+//! `CreateChatCompletionResponse` in `openai/chat.json`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::{OpenAiSandbox, SANDBOX_OPENAI_KEY};
-use crate::json_contract::{openai_error, openai_response};
+use crate::contracts::validate::{openai_error, openai_response};
 use crate::{SandboxServer, Scripted};
 
 struct Answer {

@@ -1,10 +1,9 @@
 //! Test support: a fresh store per test on SQLite (a temp file) or Postgres (a throwaway
 //! database), and a macro that runs one test body on both.
 
-use sqlx::{Connection, Executor};
+pub mod postgres;
 
-/// The admin URL of the test Postgres server, e.g. postgres://postgres@127.0.0.1:5432/postgres.
-pub const POSTGRES_ENV: &str = "TRIAGED_TEST_POSTGRES_URL";
+use sqlx::{Connection, Executor};
 
 /// A store for one test, removed when dropped (Postgres: dropped by `cleanup`).
 pub struct TestDb {
@@ -24,25 +23,23 @@ impl TestDb {
         }
     }
 
-    /// `None` (with a note on stderr) when no Postgres URL is configured.
-    pub async fn postgres() -> Option<TestDb> {
-        let Ok(admin) = std::env::var(POSTGRES_ENV) else {
-            eprintln!("{POSTGRES_ENV} is not set: Postgres variant not run");
-            return None;
-        };
+    /// A new database on the test server (tests that call this register with
+    /// `needs = Postgres`, so they are reported ignored where there is no server).
+    pub async fn postgres() -> TestDb {
+        let admin = postgres::admin_url().unwrap_or_else(|why| panic!("no Postgres: {why}"));
         let name = format!("triaged_test_{:016x}", rand_u64());
         let mut conn = sqlx::PgConnection::connect(&admin)
             .await
-            .unwrap_or_else(|e| panic!("{POSTGRES_ENV}={admin} is set but unreachable: {e}"));
+            .unwrap_or_else(|e| panic!("Postgres at {admin} is unreachable: {e}"));
         conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .await
             .unwrap();
         let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-        Some(TestDb {
+        TestDb {
             url: format!("{base}/{name}"),
             _dir: None,
             pg_admin: Some((admin.clone(), name)),
-        })
+        }
     }
 
     /// Drops a Postgres test database.
@@ -77,18 +74,16 @@ macro_rules! both_backends {
             #[allow(unused_imports)]
             use super::*;
 
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            $crate::trial!(multi_thread, sqlite);
             async fn sqlite() {
                 let db = $crate::support::TestDb::sqlite().await;
                 ($body)(&db).await;
                 db.cleanup().await;
             }
 
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            $crate::trial!(multi_thread, postgres, needs = Postgres);
             async fn postgres() {
-                let Some(db) = $crate::support::TestDb::postgres().await else {
-                    return;
-                };
+                let db = $crate::support::TestDb::postgres().await;
                 ($body)(&db).await;
                 db.cleanup().await;
             }

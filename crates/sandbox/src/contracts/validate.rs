@@ -1,14 +1,14 @@
-//! The LLM vendors' JSON contracts, loaded at test time from `contracts_dir()`:
-//! Anthropic's request and `Message` schemas (pydantic output, JSON Schema 2020-12 with
-//! `$defs`), and schemas inside OpenAI's OpenAPI 3.1 description, where the whole
-//! document is the root resource and the validator points at a component through a
-//! `$ref` (`#/components/schemas/CreateChatCompletionRequest`).
+//! Compiled JSON Schemas from the subsets, for tests to hold traffic to: Anthropic's
+//! request and `Message` (pydantic output, JSON Schema 2020-12 with `$defs`), schemas
+//! inside OpenAI's OpenAPI 3.1 description (the whole document is the root resource and
+//! the validator points at a component through a `$ref`), and Adaptive Cards 1.5
+//! (draft-06).
 
 use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use super::contracts_dir;
+use super::{Subset, json};
 
 /// A compiled schema and what it is called in messages.
 pub struct Contract {
@@ -43,44 +43,46 @@ impl Contract {
     }
 }
 
-fn read(path: &str) -> Value {
-    let path = contracts_dir().join(path);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn compile(name: &'static str, schema: &Value) -> Contract {
+fn compile(name: &'static str, draft: jsonschema::Draft, schema: &Value) -> Contract {
     let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft202012)
+        .with_draft(draft)
         .build(schema)
         .unwrap_or_else(|e| panic!("{name} does not compile: {e}"));
     Contract { name, validator }
 }
 
-/// `anthropic/create-params.schema.json`: the body of `POST /v1/messages`.
+fn compile_subset(subset: Subset) -> Contract {
+    let draft = match subset {
+        Subset::TeamsCard => jsonschema::Draft::Draft6,
+        _ => jsonschema::Draft::Draft202012,
+    };
+    compile(subset.spec().file, draft, json(subset))
+}
+
+/// The body of `POST /v1/messages`.
 pub fn anthropic_request() -> &'static Contract {
     static CONTRACT: OnceLock<Contract> = OnceLock::new();
-    CONTRACT.get_or_init(|| {
-        let name = "anthropic/create-params.schema.json";
-        compile(name, &read(name))
-    })
+    CONTRACT.get_or_init(|| compile_subset(Subset::AnthropicRequest))
 }
 
-/// `anthropic/message.schema.json`: the `Message` answered.
+/// The `Message` answered.
 pub fn anthropic_message() -> &'static Contract {
     static CONTRACT: OnceLock<Contract> = OnceLock::new();
-    CONTRACT.get_or_init(|| {
-        let name = "anthropic/message.schema.json";
-        compile(name, &read(name))
-    })
+    CONTRACT.get_or_init(|| compile_subset(Subset::AnthropicMessage))
 }
 
-/// `openai/chat-subset.json` as the root resource, validating against
+/// An Adaptive Card as a Teams workflow takes it.
+pub fn teams_card() -> &'static Contract {
+    static CONTRACT: OnceLock<Contract> = OnceLock::new();
+    CONTRACT.get_or_init(|| compile_subset(Subset::TeamsCard))
+}
+
+/// The OpenAI subset as the root resource, validating against
 /// `#/components/schemas/{component}`.
 fn openai_component(name: &'static str, component: &str) -> Contract {
-    let mut root = read("openai/chat-subset.json");
+    let mut root = json(Subset::OpenAiChat).clone();
     let Value::Object(document) = &mut root else {
-        panic!("openai/chat-subset.json is not an object");
+        panic!("openai/chat.json is not an object");
     };
     assert!(
         document
@@ -88,13 +90,13 @@ fn openai_component(name: &'static str, component: &str) -> Contract {
             .and_then(|c| c.get("schemas"))
             .and_then(|s| s.get(component))
             .is_some(),
-        "openai/chat-subset.json has no schema {component}"
+        "openai/chat.json has no schema {component}"
     );
     document.insert(
         "$ref".to_owned(),
         Value::String(format!("#/components/schemas/{component}")),
     );
-    compile(name, &root)
+    compile(name, jsonschema::Draft::Draft202012, &root)
 }
 
 /// The body of `POST /chat/completions` (`CreateChatCompletionRequest`).
@@ -102,7 +104,7 @@ pub fn openai_request() -> &'static Contract {
     static CONTRACT: OnceLock<Contract> = OnceLock::new();
     CONTRACT.get_or_init(|| {
         openai_component(
-            "openai/chat-subset.json#CreateChatCompletionRequest",
+            "openai/chat.json#CreateChatCompletionRequest",
             "CreateChatCompletionRequest",
         )
     })
@@ -113,7 +115,7 @@ pub fn openai_response() -> &'static Contract {
     static CONTRACT: OnceLock<Contract> = OnceLock::new();
     CONTRACT.get_or_init(|| {
         openai_component(
-            "openai/chat-subset.json#CreateChatCompletionResponse",
+            "openai/chat.json#CreateChatCompletionResponse",
             "CreateChatCompletionResponse",
         )
     })
@@ -122,8 +124,7 @@ pub fn openai_response() -> &'static Contract {
 /// An error answer (`ErrorResponse`).
 pub fn openai_error() -> &'static Contract {
     static CONTRACT: OnceLock<Contract> = OnceLock::new();
-    CONTRACT
-        .get_or_init(|| openai_component("openai/chat-subset.json#ErrorResponse", "ErrorResponse"))
+    CONTRACT.get_or_init(|| openai_component("openai/chat.json#ErrorResponse", "ErrorResponse"))
 }
 
 #[cfg(test)]
@@ -167,5 +168,41 @@ mod tests {
             "error": {"message": "m", "type": "invalid_request_error", "param": null, "code": null}
         }));
         openai_error().assert_invalid(&json!({"error": {"message": "m"}}));
+    }
+
+    #[test]
+    fn the_anthropic_subset_refuses_block_kinds_triaged_never_sends() {
+        let image = json!({
+            "model": "m", "max_tokens": 10,
+            "messages": [{"role": "user", "content": [{"type": "image", "source": {
+                "type": "url", "url": "https://example.com/a.png"
+            }}]}]
+        });
+        anthropic_request().assert_invalid(&image);
+        let text = json!({
+            "model": "m", "max_tokens": 10,
+            "messages": [{"role": "user", "content": [{"type": "text", "text": "hi"}]}]
+        });
+        anthropic_request().assert_valid(&text);
+    }
+
+    #[test]
+    fn the_card_schema_rejects_what_teams_rejects() {
+        let good = json!({
+            "type": "AdaptiveCard", "version": "1.5",
+            "body": [{ "type": "TextBlock", "text": "hi" }]
+        });
+        teams_card().assert_valid(&good);
+        teams_card().assert_invalid(&json!({
+            "type": "AdaptiveCard", "version": "1.5",
+            "body": [{ "type": "TextBlock", "text": "hi", "bogus": 1 }]
+        }));
+        teams_card().assert_invalid(&json!({
+            "type": "AdaptiveCard", "version": "1.5", "body": [{ "type": "TextBlock" }]
+        }));
+        teams_card().assert_invalid(&json!({
+            "type": "AdaptiveCard", "version": "1.5",
+            "body": [{ "type": "Media", "sources": [{"url": "https://example.com/a.mp4"}] }]
+        }));
     }
 }

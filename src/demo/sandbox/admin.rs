@@ -1,0 +1,202 @@
+//! The sandbox's admin endpoint: what a person would do in the vendors' UIs (merge a pull
+//! request, move a ticket, emit log lines, turn faults up or down), scriptable over HTTP,
+//! and the emulators' state to check what triaged did.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use triaged_sandbox::cloudwatch::SeedEvent;
+
+use super::faults::parse_faults;
+use crate::demo::vendors::Vendors;
+use crate::demo::world;
+
+/// The admin routes over the running emulators.
+pub fn router(vendors: Arc<Vendors>) -> Router {
+    Router::new()
+        .route("/state", get(state))
+        .route("/github/merge", post(merge))
+        .route("/linear/state", post(move_ticket))
+        .route("/cloudwatch/logs", post(put_logs))
+        .route("/faults", post(set_faults))
+        .with_state(vendors)
+}
+
+/// A refused admin request: 400 (or 404) with `{"error": …}`.
+struct Refused(StatusCode, String);
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        (self.0, Json(json!({ "error": self.1 }))).into_response()
+    }
+}
+
+async fn state(State(vendors): State<Arc<Vendors>>) -> Json<Value> {
+    let pulls: Vec<Value> = vendors
+        .github
+        .pulls(world::REPO)
+        .into_iter()
+        .map(|p| {
+            json!({ "number": p.number, "title": p.title, "head": p.head, "draft": p.draft,
+                    "open": p.open, "merged": p.merged, "labels": p.labels })
+        })
+        .collect();
+    let issues: Vec<Value> = vendors
+        .linear
+        .issues()
+        .into_iter()
+        .map(|i| {
+            json!({ "identifier": i.identifier, "title": i.title, "state": i.state_name,
+                    "labels": i.labels, "comments": i.comments.len(),
+                    "created_by_api": i.created_by_api })
+        })
+        .collect();
+    let log_events: serde_json::Map<String, Value> = world::SERVICES
+        .iter()
+        .map(|(_, group)| {
+            (
+                group.to_string(),
+                json!(vendors.cloudwatch.event_count(group)),
+            )
+        })
+        .collect();
+    Json(json!({
+        "repo": world::REPO,
+        "pulls": pulls,
+        "issues": issues,
+        "log_events": log_events,
+        "slack_messages": vendors.slack.posted().len(),
+        "teams_messages": vendors.teams.posted().len(),
+        "faults_injected": {
+            "cloudwatch": vendors.cloudwatch.faults().injected(),
+            "sentry": vendors.sentry.faults().injected(),
+            "linear": vendors.linear.faults().injected(),
+            "anthropic": vendors.model.faults().injected(),
+            "github": vendors.github.faults().injected(),
+            "slack": vendors.slack.faults().injected(),
+            "teams": vendors.teams.faults().injected(),
+        },
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MergeRequest {
+    /// The pull request; without it, the open pull request triaged drafted.
+    number: Option<u64>,
+}
+
+async fn merge(
+    State(vendors): State<Arc<Vendors>>,
+    Json(request): Json<MergeRequest>,
+) -> Result<Json<Value>, Refused> {
+    let number = match request.number {
+        Some(number) => number,
+        None => vendors
+            .github
+            .pulls(world::REPO)
+            .into_iter()
+            .find(|p| p.open && p.head.starts_with("triaged/"))
+            .map(|p| p.number)
+            .ok_or_else(|| Refused(StatusCode::NOT_FOUND, "no open triaged pull request".into()))?,
+    };
+    let sha = vendors
+        .github
+        .merge(world::REPO, number)
+        .map_err(|e| Refused(StatusCode::BAD_REQUEST, format!("merging #{number}: {e}")))?;
+    Ok(Json(json!({ "number": number, "merge_commit_sha": sha })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StateChange {
+    identifier: String,
+    state: String,
+}
+
+async fn move_ticket(
+    State(vendors): State<Arc<Vendors>>,
+    Json(change): Json<StateChange>,
+) -> Result<Json<Value>, Refused> {
+    vendors.linear.set_now(chrono::Utc::now());
+    vendors
+        .linear
+        .set_state(&change.identifier, &change.state)
+        .map_err(|e| {
+            Refused(
+                StatusCode::BAD_REQUEST,
+                format!("{}: {e}", change.identifier),
+            )
+        })?;
+    Ok(Json(
+        json!({ "identifier": change.identifier, "state": change.state }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LogLines {
+    group: String,
+    #[serde(default = "manual_stream")]
+    stream: String,
+    messages: Vec<String>,
+}
+
+fn manual_stream() -> String {
+    "manual".to_owned()
+}
+
+async fn put_logs(
+    State(vendors): State<Arc<Vendors>>,
+    Json(lines): Json<LogLines>,
+) -> Result<Json<Value>, Refused> {
+    if !world::SERVICES
+        .iter()
+        .any(|(_, group)| *group == lines.group)
+    {
+        let groups: Vec<&str> = world::SERVICES.iter().map(|(_, g)| *g).collect();
+        return Err(Refused(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "no log group {} (one of {})",
+                lines.group,
+                groups.join(", ")
+            ),
+        ));
+    }
+    let now = chrono::Utc::now().timestamp_millis();
+    let count = lines.messages.len();
+    let events: Vec<SeedEvent> = lines
+        .messages
+        .into_iter()
+        .map(|message| SeedEvent::new(now, message))
+        .collect();
+    vendors
+        .cloudwatch
+        .put_events(&lines.group, &lines.stream, events);
+    Ok(Json(
+        json!({ "group": lines.group, "stream": lines.stream, "accepted": count }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FaultSpec {
+    spec: String,
+}
+
+async fn set_faults(
+    State(vendors): State<Arc<Vendors>>,
+    Json(request): Json<FaultSpec>,
+) -> Result<Json<Value>, Refused> {
+    let knobs = parse_faults(&request.spec)
+        .map_err(|e| Refused(StatusCode::BAD_REQUEST, format!("faults: {e}")))?;
+    vendors.set_faults(&knobs);
+    Ok(Json(json!({ "faults": request.spec })))
+}

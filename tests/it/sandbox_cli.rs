@@ -1,0 +1,286 @@
+//! `triaged sandbox` as a process, with the real daemon beside it as another process: the
+//! printed configuration loads, `once ingest` and `once triage` run against the emulators,
+//! the admin endpoint merges, moves tickets, takes log lines and turns faults on, and
+//! SIGTERM stops it. Bad flags and a reused directory are refused with what was wrong.
+
+use std::io::{BufRead, BufReader, Read};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_triaged");
+
+/// A running `triaged sandbox`, killed when dropped.
+struct Sandbox {
+    child: Child,
+    config: PathBuf,
+    admin: String,
+}
+
+impl Sandbox {
+    fn start(dir: &Path, extra: &[&str]) -> Sandbox {
+        let mut child = Command::new(BIN)
+            .args(["sandbox", "--dir", dir.to_str().unwrap(), "--seed", "3"])
+            .args(["--daemon-bind", "127.0.0.1:0"])
+            .args(extra)
+            .env_remove("RUST_LOG")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let ready = lines
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the sandbox says it is ready");
+        let (config, admin) = ready
+            .strip_prefix("sandbox ready: config ")
+            .and_then(|rest| rest.split_once(", admin "))
+            .unwrap_or_else(|| panic!("a ready line: {ready}"));
+        Sandbox {
+            config: PathBuf::from(config),
+            admin: admin.to_owned(),
+            child,
+        }
+    }
+
+    /// `triaged --config <the sandbox's file> <args>` with the emulator's AWS credentials.
+    fn daemon(&self, args: &[&str]) -> Output {
+        Command::new(BIN)
+            .arg("--config")
+            .arg(&self.config)
+            .args(args)
+            .env("AWS_ACCESS_KEY_ID", "AKIDTRIAGEDSANDBOX")
+            .env("AWS_SECRET_ACCESS_KEY", "sandbox")
+            .env("RUST_LOG", "error")
+            .output()
+            .expect("the binary runs")
+    }
+
+    fn state(&self) -> Value {
+        reqwest::blocking_get(&format!("{}/state", self.admin))
+    }
+
+    fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        reqwest::blocking_post(&format!("{}{path}", self.admin), body)
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Blocking HTTP through reqwest on a throwaway runtime (the test itself is synchronous).
+mod reqwest {
+    use serde_json::Value;
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    pub fn blocking_get(url: &str) -> Value {
+        runtime().block_on(async { ::reqwest::get(url).await.unwrap().json().await.unwrap() })
+    }
+
+    pub fn blocking_post(url: &str, body: Value) -> (u16, Value) {
+        runtime().block_on(async {
+            let response = ::reqwest::Client::new()
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            (status, response.json().await.unwrap_or(Value::Null))
+        })
+    }
+}
+
+/// The run's detail after `<job>: succeeded `.
+fn succeeded(job: &str, out: &Output) -> Value {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{job}: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let detail = stdout
+        .trim()
+        .strip_prefix(&format!("{job}: succeeded "))
+        .unwrap_or_else(|| panic!("{job}: {stdout}"));
+    serde_json::from_str(detail).unwrap()
+}
+
+crate::trial!(sync, the_daemon_runs_against_the_sandbox_as_another_process);
+fn the_daemon_runs_against_the_sandbox_as_another_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::start(&dir.path().join("sb"), &[]);
+    let toml = std::fs::read_to_string(&sandbox.config).unwrap();
+    for secret in std::fs::read_dir(dir.path().join("sb/secrets")).unwrap() {
+        let secret = secret.unwrap();
+        let mode = secret.metadata().unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{:?} is readable by others", secret.path());
+        let value = std::fs::read_to_string(secret.path()).unwrap();
+        assert!(!toml.contains(&value), "the file holds a secret itself");
+        assert!(toml.contains(&format!("file:{}", secret.path().display())));
+    }
+    let checked = sandbox.daemon(&["check-config"]);
+    assert!(checked.status.success(), "{checked:?}");
+
+    let ingest = succeeded("ingest", &sandbox.daemon(&["once", "ingest"]));
+    assert_eq!(ingest["partial_failures"], json!([]), "{ingest}");
+    assert_eq!(ingest["failed_sources"], json!([]), "{ingest}");
+    assert!(ingest["events"].as_u64().unwrap() >= 20, "{ingest}");
+    let triage = succeeded("triage", &sandbox.daemon(&["once", "triage"]));
+    let state = sandbox.state();
+    let created: Vec<&Value> = state["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["created_by_api"] == json!(true))
+        .collect();
+    assert!(
+        created
+            .iter()
+            .any(|i| i["title"].as_str().unwrap().contains("[checkout]")),
+        "{triage}\n{state}"
+    );
+    let drafted = &state["pulls"][0];
+    assert_eq!(drafted["draft"], json!(true), "{triage}\n{state}");
+    assert_eq!(drafted["open"], json!(true));
+
+    // A person merges the draft and closes a ticket through the admin endpoint.
+    let (status, merged) = sandbox.post("/github/merge", json!({}));
+    assert_eq!(
+        (status, &merged["number"]),
+        (200, &drafted["number"]),
+        "{merged}"
+    );
+    assert_eq!(sandbox.state()["pulls"][0]["merged"], json!(true));
+    let (status, _) = sandbox.post("/github/merge", json!({}));
+    assert_eq!(status, 404, "nothing left to merge");
+    let ticket = created[0]["identifier"].as_str().unwrap();
+    let (status, _) = sandbox.post(
+        "/linear/state",
+        json!({ "identifier": ticket, "state": "Done" }),
+    );
+    assert_eq!(status, 200);
+    let moved = sandbox.state();
+    let issue = moved["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["identifier"] == ticket);
+    assert_eq!(issue.unwrap()["state"], "Done");
+    let (status, refused) = sandbox.post(
+        "/linear/state",
+        json!({ "identifier": ticket, "state": "Nowhere" }),
+    );
+    assert_eq!(status, 400, "{refused}");
+
+    // Log lines a person emits are ingested by the next run.
+    let (status, _) = sandbox.post(
+        "/cloudwatch/logs",
+        json!({ "group": "/ecs/search", "messages": ["ERROR something new broke", "ERROR something new broke"] }),
+    );
+    assert_eq!(status, 200);
+    let (status, refused) = sandbox.post(
+        "/cloudwatch/logs",
+        json!({ "group": "/ecs/nope", "messages": [] }),
+    );
+    assert_eq!(
+        (
+            status,
+            refused["error"].as_str().unwrap().contains("/ecs/nope")
+        ),
+        (400, true)
+    );
+
+    let after = succeeded("ingest", &sandbox.daemon(&["once", "ingest"]));
+    assert!(after["new_clusters"].as_u64().unwrap() >= 1, "{after}");
+
+    // Faults on everywhere: the next ingest cannot read its sources, and says so.
+    let (status, refused) = sandbox.post("/faults", json!({ "spec": "jitter=0.5" }));
+    assert_eq!(status, 400);
+    assert!(
+        refused["error"].as_str().unwrap().contains("jitter"),
+        "{refused}"
+    );
+    let (status, _) = sandbox.post("/faults", json!({ "spec": "5xx=1" }));
+    assert_eq!(status, 200);
+    let failing = sandbox.daemon(&["once", "ingest"]);
+    let injected = sandbox.state()["faults_injected"].clone();
+    assert!(injected["cloudwatch"].as_u64().unwrap() > 0, "{injected}");
+    assert!(injected["sentry"].as_u64().unwrap() > 0, "{injected}");
+    let told = String::from_utf8_lossy(&failing.stdout);
+    assert!(
+        told.contains("sentry:acme")
+            && told.contains("/ecs/search")
+            && told.contains("\"events\":0"),
+        "the run names every source it could not read: {told}"
+    );
+
+    let mut sandbox = sandbox;
+    let term = Command::new("kill")
+        .args(["-TERM", &sandbox.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let status = sandbox.child.wait().unwrap();
+    assert!(
+        status.success(),
+        "SIGTERM stops the sandbox cleanly: {status}"
+    );
+    let mut printed = String::new();
+    sandbox
+        .child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut printed)
+        .unwrap();
+    assert_eq!(printed, toml, "stdout carries the configuration it wrote");
+
+    // The directory now holds a store these emulators never saw: refused.
+    let reused = Command::new(BIN)
+        .args(["sandbox", "--dir", dir.path().join("sb").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(reused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&reused.stderr).contains("earlier sandbox"));
+}
+
+crate::trial!(sync, bad_fault_flags_are_refused_with_the_reason);
+fn bad_fault_flags_are_refused_with_the_reason() {
+    for (spec, reason) in [
+        ("jitter=1", "`jitter` is not a fault"),
+        ("5xx=2", "from 0 to 1"),
+    ] {
+        let out = Command::new(BIN)
+            .args(["sandbox", "--faults", spec])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("--faults") && stderr.contains(reason),
+            "{stderr}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+}
