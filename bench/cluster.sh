@@ -3,13 +3,15 @@
 # throughput and peak memory on ~1M HDFS-like lines (one core: the command is single-threaded),
 # instructions per line (valgrind, when installed: unlike wall time, not moved by other load
 # on the machine), and cluster growth when each labelled set is replayed 500 times.
-# Usage: bench/cluster.sh [DATA_DIR]   (DATA_DIR holds NAME.log + NAME.truth; default ../shared/bench/loghub2k)
+# Usage: [PROFILE=dist] bench/cluster.sh [DATA_DIR]   (DATA_DIR holds NAME.log + NAME.truth;
+# default ../shared/bench/loghub2k; PROFILE: the cargo profile to build, default release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-../shared/bench/loghub2k}
 scorer="$(dirname "$data")/score_grouping.py"
-cargo build --release --quiet
-bin=${CARGO_TARGET_DIR:-target}/release/triaged
+profile=${PROFILE:-release}
+cargo build --profile "$profile" --quiet
+bin=${CARGO_TARGET_DIR:-target}/$profile/triaged
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 
 echo "== grouping accuracy"

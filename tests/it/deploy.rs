@@ -1,5 +1,6 @@
 //! The deploy files agree with the daemon's defaults: health check path and port, stop
-//! timeouts that fit the shutdown grace, least-privilege IAM, a hardened systemd unit.
+//! timeouts that fit the shutdown grace, least-privilege IAM, a hardened systemd unit, and
+//! a Docker build of the daemon alone whose context holds what it copies.
 
 use std::path::Path;
 use std::time::Duration;
@@ -140,4 +141,160 @@ fn dockerfile_is_multi_stage_and_non_root() {
     assert_ne!(user.trim(), "root");
     assert_ne!(user.trim(), "0");
     assert!(file.contains("/healthz"));
+    let build = file
+        .lines()
+        .find(|l| l.starts_with("RUN cargo build"))
+        .expect("the build step");
+    assert!(
+        build.contains("--no-default-features") && build.contains("--profile dist"),
+        "the image ships the daemon alone, built with the dist profile: {build}"
+    );
+    assert!(file.contains("COPY --from=build /src/target/dist/triaged "));
+}
+
+/// The build stage's `COPY` sources (not `--from`), relative to the context.
+fn dockerfile_copies(dockerfile: &str) -> Vec<String> {
+    dockerfile
+        .lines()
+        .skip_while(|l| !l.starts_with("FROM "))
+        .skip(1)
+        .take_while(|l| !l.starts_with("FROM "))
+        .filter_map(|l| l.strip_prefix("COPY "))
+        .filter(|l| !l.starts_with("--from"))
+        .flat_map(|l| {
+            let parts: Vec<&str> = l.split_whitespace().collect();
+            let (dest, sources) = parts.split_last().expect("COPY has a destination");
+            assert!(
+                *dest == "./" || sources == [dest.trim_start_matches("./")],
+                "COPY {l}: the Dockerfile copies each path to the same place"
+            );
+            sources.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            copy_tree(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        std::fs::copy(from, to).unwrap();
+    }
+}
+
+/// Resolves the workspace in `dir` with `cargo metadata` (the lockfile, the members), then
+/// returns the source files of the targets its manifests declare that are missing: cargo
+/// refuses to build a manifest whose declared bench, test or binary is not there.
+fn missing_targets(dir: &Path) -> Result<Vec<String>, String> {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--offline", "--locked"])
+        .current_dir(dir)
+        .env_remove("CARGO_TARGET_DIR")
+        .output()
+        .expect("cargo runs");
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    let metadata: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut missing = Vec::new();
+    for manifest in metadata["workspace_members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|id| {
+            let package = metadata["packages"].as_array().unwrap().iter();
+            let mut package = package.filter(|p| p["id"] == *id);
+            package.next().unwrap()["manifest_path"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+    {
+        let crate_dir = Path::new(&manifest).parent().unwrap();
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        let declared: toml::Table = toml::from_str(&text).unwrap();
+        for (kind, default_dir) in [("bin", "src/bin"), ("test", "tests"), ("bench", "benches")] {
+            for target in declared
+                .get(kind)
+                .and_then(|t| t.as_array())
+                .into_iter()
+                .flatten()
+            {
+                let name = target["name"].as_str().unwrap();
+                let candidates = match target.get("path").and_then(|p| p.as_str()) {
+                    Some(path) => vec![crate_dir.join(path)],
+                    None => vec![
+                        crate_dir.join(format!("{default_dir}/{name}.rs")),
+                        crate_dir.join(format!("{default_dir}/{name}/main.rs")),
+                    ],
+                };
+                if !candidates.iter().any(|c| c.exists()) {
+                    missing.push(candidates[0].display().to_string());
+                }
+            }
+        }
+    }
+    Ok(missing)
+}
+
+crate::trial!(
+    sync,
+    the_docker_build_context_holds_what_the_dockerfile_copies
+);
+/// Docker is not here, so the build context is emulated: only what `.dockerignore` lets in
+/// and the build stage copies, in a directory of its own, where the manifest must resolve.
+fn the_docker_build_context_holds_what_the_dockerfile_copies() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dockerfile = read("deploy/Dockerfile");
+    let ignore = read(".dockerignore");
+    let rules: Vec<&str> = ignore
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    assert_eq!(rules.first(), Some(&"*"), "the context starts from nothing");
+    let allowed: Vec<&str> = rules[1..]
+        .iter()
+        .map(|r| r.strip_prefix('!').expect("only exceptions after `*`"))
+        .map(|r| r.trim_end_matches('/'))
+        .collect();
+    let runtime_copy = dockerfile
+        .lines()
+        .filter(|l| l.starts_with("COPY config/"))
+        .map(|l| l.split_whitespace().nth(1).unwrap());
+    for source in runtime_copy.chain(dockerfile_copies(&dockerfile).iter().map(String::as_str)) {
+        assert!(
+            allowed.contains(&source),
+            "{source} is left out by .dockerignore"
+        );
+        assert!(
+            root.join(source).exists(),
+            "the Dockerfile copies {source}, which is missing"
+        );
+    }
+
+    let context = tempfile::tempdir().unwrap();
+    let copies = dockerfile_copies(&dockerfile);
+    for source in &copies {
+        copy_tree(&root.join(source), &context.path().join(source));
+    }
+    let resolved = missing_targets(context.path())
+        .unwrap_or_else(|e| panic!("the manifest does not resolve with only {copies:?}: {e}"));
+    assert_eq!(
+        resolved,
+        Vec::<String>::new(),
+        "targets missing from the context"
+    );
+    // The check can fail: without `benches/`, the bench the manifest declares is missing.
+    std::fs::remove_dir_all(context.path().join("benches")).unwrap();
+    let missing = missing_targets(context.path()).unwrap();
+    assert!(
+        missing
+            .iter()
+            .any(|p| p.ends_with("benches/ingest_cloudwatch.rs")),
+        "{missing:?}"
+    );
 }
