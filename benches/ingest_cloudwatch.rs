@@ -13,7 +13,7 @@ use aws_sdk_cloudwatchlogs::config::{Credentials, SharedCredentialsProvider};
 use tokio_util::sync::CancellationToken;
 use triaged::clock::{DrivenClock, SharedClock};
 use triaged::domain::event::{Environment, UserSalt};
-use triaged::pipeline::ingest::{IngestSettings, run_ingest};
+use triaged::pipeline::ingest::run_ingest;
 use triaged::redact::Redactor;
 use triaged::scheduler::{JobName, RunContext};
 use triaged::sources::EventSource;
@@ -123,14 +123,7 @@ async fn run(events: usize) {
         salt,
     })];
     let defaults = triaged::config::Config::default();
-    let settings = IngestSettings {
-        limits: defaults.clusters,
-        severity: defaults.severity,
-        tiers: defaults.tiers,
-        redactor: Redactor::default(),
-        hourly_retention: defaults.retention.hourly,
-        daily_retention: defaults.retention.daily,
-    };
+    let settings = triaged::app::settings::ingest(&defaults, &Redactor::default());
     let now = chrono::DateTime::from_timestamp_millis(now_ms).expect("now");
     let clock: SharedClock = std::sync::Arc::new(DrivenClock::new(now));
     let ctx = RunContext::new(

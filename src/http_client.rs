@@ -153,7 +153,7 @@ pub fn default_verdict(head: &ResponseHead) -> Verdict {
 
 /// An HTTP client for one vendor, built from an [`HttpPolicy`]. Cheap to clone; clones
 /// share the concurrency cap.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct VendorClient {
     vendor: &'static str,
     policy: HttpPolicy,
@@ -161,15 +161,6 @@ pub struct VendorClient {
     permits: Arc<Semaphore>,
     /// Until when the vendor said its quota is spent (from a response's quota headers).
     quota_pause: Arc<Mutex<Option<tokio::time::Instant>>>,
-}
-
-impl std::fmt::Debug for VendorClient {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VendorClient")
-            .field("vendor", &self.vendor)
-            .field("policy", &self.policy)
-            .finish_non_exhaustive()
-    }
 }
 
 impl VendorClient {

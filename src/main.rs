@@ -159,8 +159,8 @@ fn cluster(input: Option<&std::path::Path>) -> ExitCode {
     let result = match input {
         Some(path) => std::fs::File::open(path)
             .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
-            .and_then(|f| triaged::cluster::cluster_stream(f, stdout)),
-        None => triaged::cluster::cluster_stream(std::io::stdin().lock(), stdout),
+            .and_then(|f| triaged::mining::cluster_stream(f, stdout)),
+        None => triaged::mining::cluster_stream(std::io::stdin().lock(), stdout),
     };
     match result {
         Ok(_) => ExitCode::SUCCESS,

@@ -19,10 +19,10 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use super::error::{VendorError, from_http};
 use super::reply::{self, finish};
 use super::{AgentConfig, AgentError, ModelReply, ModelRequest, Provider, ProviderFuture};
-use crate::config::Secret;
 use crate::http_client::{
     Idempotency, ResponseHead, VendorClient, Verdict, default_verdict, server_requested_wait,
 };
+use crate::secret::Secret;
 
 /// The API version triaged is written against.
 pub const ANTHROPIC_VERSION: &str = "2023-06-01";

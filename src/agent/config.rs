@@ -20,8 +20,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::Usage;
-use crate::config::{Problem, Secret};
 use crate::http_client::HttpPolicy;
+use crate::{problem::Problem, secret::Secret};
 
 /// Which API the agent talks to.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,7 +73,7 @@ impl Prices {
 }
 
 /// The `[agent]` section. `Debug` never shows the API key.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AgentConfig {
     /// Everything the agent does is off unless this is true.
@@ -104,25 +104,6 @@ pub struct AgentConfig {
     /// Ask the model once per newly created ticket for investigation hypotheses, added to
     /// the ticket as a comment marked model-written and unverified (off by default).
     pub hypotheses: bool,
-}
-
-impl std::fmt::Debug for AgentConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AgentConfig")
-            .field("enabled", &self.enabled)
-            .field("provider", &self.provider)
-            .field("base_url", &self.base_url)
-            .field("model", &self.model)
-            .field("max_tokens", &self.max_tokens)
-            .field("timeout", &self.timeout)
-            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
-            .field("http", &self.http)
-            .field("prices", &self.prices)
-            .field("drafts", &self.drafts)
-            .field("patch", &self.patch)
-            .field("hypotheses", &self.hypotheses)
-            .finish()
-    }
 }
 
 impl Default for AgentConfig {

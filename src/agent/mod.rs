@@ -23,7 +23,7 @@
 //! and a forced tool must be called ([`AgentError::NoToolCall`]). A refusal or a
 //! `max_tokens` stop is a reply, not an error: its [`StopReason`] tells the caller.
 //!
-//! The API key lives in a [`crate::config::Secret`]; it never reaches an error, a log or
+//! The API key lives in a [`crate::secret::Secret`]; it never reaches an error, a log or
 //! a `Debug` output.
 
 pub mod anthropic;

@@ -19,10 +19,10 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use super::error::{VendorError, from_http};
 use super::reply::{self, finish};
 use super::{AgentConfig, AgentError, ModelReply, ModelRequest, Provider, ProviderFuture};
-use crate::config::Secret;
 use crate::http_client::{
     BodyFault, HttpError, Idempotency, ResponseHead, VendorClient, Verdict, default_verdict,
 };
+use crate::secret::Secret;
 
 const NAME: &str = "openai";
 

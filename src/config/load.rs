@@ -9,31 +9,10 @@ use serde_path_to_error::Segment;
 use toml::{Table, Value};
 
 use super::Config;
+pub use crate::problem::Problem;
 
 /// The prefix of environment overrides: `TRIAGED__HTTP__BIND=0.0.0.0:9464`.
 pub const ENV_PREFIX: &str = "TRIAGED__";
-
-/// One problem with the configuration, named by its key path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub path: String,
-    pub reason: String,
-}
-
-impl Problem {
-    pub fn new(path: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self {
-            path: path.into(),
-            reason: reason.into(),
-        }
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.reason)
-    }
-}
 
 /// Every problem found while loading, in file order where possible.
 #[derive(Debug, thiserror::Error)]

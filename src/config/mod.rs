@@ -2,7 +2,6 @@
 //! validated into a [`Config`] with every problem reported at once by key path.
 
 mod load;
-mod secret;
 mod validate;
 
 use std::net::SocketAddr;
@@ -19,10 +18,10 @@ use crate::domain::lifecycle::{TriagePolicy, VerifyPolicy};
 use crate::domain::score::{SeverityPolicy, TierRules};
 use crate::forge::github::GitHubConfig;
 use crate::notify::Destination;
+pub use crate::secret::Secret;
 use crate::sources::cloudwatch::CloudWatchConfig;
 use crate::sources::sentry::SentryConfig;
 use crate::tracker::linear::LinearConfig;
-pub use secret::Secret;
 
 /// The whole configuration. Every field has a default, so an empty file is a valid config.
 #[derive(Debug, Clone, Deserialize)]

@@ -58,7 +58,7 @@ impl Played {
 
     /// Stops the daemon now.
     pub async fn stop(self) -> anyhow::Result<()> {
-        self.daemon.lifecycle.begin_drain();
+        self.daemon.shutdown.begin_drain();
         self.daemon.finished().await
     }
 }
@@ -103,15 +103,15 @@ pub async fn play(mut options: DemoOptions) -> anyhow::Result<Played> {
         clock: &clock,
         schedules: &schedules,
         dashboard: &dashboard,
-        lifecycle: &daemon.lifecycle,
+        shutdown: &daemon.shutdown,
     };
     let played = driver.play_three_days(out).await;
     if let Err(e) = played {
         // Ctrl-C drains the daemon, which closes the store under the driver: say so
         // rather than report the closed store.
-        let interrupted = daemon.lifecycle.signals.drain.is_cancelled();
+        let interrupted = daemon.shutdown.signals.drain.is_cancelled();
         // Stop the daemon before the store's directory goes.
-        daemon.lifecycle.begin_drain();
+        daemon.shutdown.begin_drain();
         let _ = daemon.finished().await;
         if interrupted {
             anyhow::bail!("interrupted: the demo stopped before its three days were played");
@@ -149,7 +149,7 @@ struct Driver<'a> {
     clock: &'a DrivenClock,
     schedules: &'a [(JobName, CronSchedule)],
     dashboard: &'a str,
-    lifecycle: &'a crate::lifecycle::Lifecycle,
+    shutdown: &'a crate::shutdown::Shutdown,
 }
 
 impl Driver<'_> {
@@ -198,7 +198,7 @@ impl Driver<'_> {
     async fn wait_for_run(&self, job: JobName, tick: DateTime<Utc>) -> anyhow::Result<()> {
         let deadline = Instant::now() + TICK_TIMEOUT;
         loop {
-            if self.lifecycle.signals.drain.is_cancelled() {
+            if self.shutdown.signals.drain.is_cancelled() {
                 anyhow::bail!("interrupted");
             }
             if let Some(run) = self.store.run(job.as_str(), tick).await?

@@ -42,22 +42,13 @@ pub const VENDOR: &str = "github";
 pub const FILE_SIZE_MAX: u64 = 1024 * 1024;
 
 /// The GitHub code host. Cheap to share behind an `Arc`.
+#[derive(Debug)]
 pub struct GitHub {
     base_url: reqwest::Url,
     branch_prefix: String,
     /// `Bearer <token>`, marked sensitive.
     authorization: HeaderValue,
     http: VendorClient,
-}
-
-impl std::fmt::Debug for GitHub {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GitHub")
-            .field("base_url", &self.base_url.as_str())
-            .field("branch_prefix", &self.branch_prefix)
-            .field("token", &"<redacted>")
-            .finish_non_exhaustive()
-    }
 }
 
 impl GitHub {

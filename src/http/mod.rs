@@ -17,23 +17,23 @@ use axum::routing::get;
 
 pub use dashboard::Dashboard;
 
-use crate::lifecycle::Lifecycle;
 use crate::metrics::Metrics;
+use crate::shutdown::Shutdown;
 
 #[derive(Clone)]
 struct AppState {
-    lifecycle: Lifecycle,
+    shutdown: Shutdown,
     metrics: Arc<Metrics>,
 }
 
 /// The router, separate from the listener so tests can drive it. Without a dashboard only
 /// the health, readiness and metrics endpoints answer.
-pub fn router(lifecycle: Lifecycle, metrics: Arc<Metrics>, dashboard: Option<Dashboard>) -> Router {
+pub fn router(shutdown: Shutdown, metrics: Arc<Metrics>, dashboard: Option<Dashboard>) -> Router {
     let health = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
-        .with_state(AppState { lifecycle, metrics });
+        .with_state(AppState { shutdown, metrics });
     match dashboard {
         Some(dashboard) => health.merge(dashboard.routes()),
         None => health,
@@ -71,7 +71,7 @@ async fn healthz() -> &'static str {
 }
 
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    if state.lifecycle.is_ready() {
+    if state.shutdown.is_ready() {
         (StatusCode::OK, "ready\n")
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "not ready\n")

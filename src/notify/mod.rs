@@ -14,8 +14,8 @@ mod tests;
 
 use serde::Deserialize;
 
-use crate::config::Secret;
 use crate::http_client::{HttpError, HttpPolicy};
+use crate::secret::Secret;
 
 pub use post::{Notifier, post_all};
 

@@ -11,11 +11,11 @@ use reqwest::header::CONTENT_TYPE;
 use super::slack::slack_message;
 use super::teams::teams_message;
 use super::{Destination, DestinationKind, NotifyError};
-use crate::config::Secret;
 use crate::domain::summary::{HealthSummary, Paragraph, shorten};
 use crate::http_client::{
     HttpError, Idempotency, ResponseHead, VendorClient, Verdict, default_verdict,
 };
+use crate::secret::Secret;
 
 /// Characters of an error body kept in a [`NotifyError::Rejected`].
 const ERROR_BODY_CHARS: usize = 300;

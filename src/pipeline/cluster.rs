@@ -12,7 +12,6 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::cluster::{TemplateMiner, mask_variables};
 use crate::domain::cluster::{
     ClusterDraft, ClusterIdentity, ClusterIndex, ClusterKind, ClusterLimits, Occurrence,
     Resolution, Sample, TITLE_MAX,
@@ -20,6 +19,7 @@ use crate::domain::cluster::{
 use crate::domain::event::ErrorEvent;
 pub use crate::domain::event::Observed;
 use crate::domain::fingerprint::{Fingerprint, normalize_exception_type};
+use crate::mining::{TemplateMiner, mask_variables};
 use crate::redact::Redactor;
 
 /// Longest sample message kept, in bytes.

@@ -14,10 +14,10 @@ use serde::Serialize;
 
 use super::cluster::Clusterer;
 use super::score::score_clusters;
-use crate::cluster::TemplateMiner;
 use crate::domain::cluster::ClusterLimits;
 use crate::domain::fingerprint::Fingerprint;
 use crate::domain::score::{SeverityPolicy, TierRules};
+use crate::mining::TemplateMiner;
 use crate::redact::Redactor;
 use crate::scheduler::RunContext;
 use crate::sources::EventSource;

@@ -29,6 +29,7 @@ use serde::Serialize;
 
 use crate::domain::event::{ErrorEvent, Observed, UserSalt};
 use crate::http_client::{HttpError, VendorClient};
+use crate::secret::Secret;
 
 pub use config::SentryConfig;
 pub use cursor::{Listing, Resume, SentryCursor};
@@ -165,19 +166,12 @@ pub enum IssueStatus {
 }
 
 /// The Sentry source for one organization.
+#[derive(Debug)]
 pub struct SentrySource {
     config: SentryConfig,
-    token: String,
+    token: Secret,
     salt: UserSalt,
     client: VendorClient,
-}
-
-impl std::fmt::Debug for SentrySource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SentrySource")
-            .field("config", &self.config)
-            .finish_non_exhaustive()
-    }
 }
 
 impl SentrySource {
@@ -197,7 +191,7 @@ impl SentrySource {
         config.token = None;
         Ok(SentrySource {
             config,
-            token: token.to_owned(),
+            token: Secret::from_value(token),
             salt,
             client,
         })

@@ -11,13 +11,13 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use super::{Store, StoreError, ms, parse_json, time};
-use crate::cluster::{TemplateId, TemplateRecord};
 use crate::domain::cluster::{
     ClusterDraft, ClusterIdentity, ClusterIndex, ClusterKind, ClusterLimits, ClusterStats,
 };
 use crate::domain::event::{LogLevel, Service};
 use crate::domain::fingerprint::Fingerprint;
 use crate::domain::score::Severity;
+use crate::mining::{TemplateId, TemplateRecord};
 
 /// A cluster as the store holds it.
 #[derive(Debug, Clone, PartialEq)]

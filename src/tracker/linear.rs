@@ -44,22 +44,13 @@ pub const PAGE_MAX: usize = 250;
 
 /// The Linear tracker. Cheap to share behind an `Arc`; the team, states and labels are
 /// looked up on first use and kept.
+#[derive(Debug)]
 pub struct LinearTracker {
     config: LinearConfig,
     /// The `Authorization` value, marked sensitive.
     api_key: HeaderValue,
     http: VendorClient,
     workspace: Mutex<Option<Arc<Workspace>>>,
-}
-
-impl std::fmt::Debug for LinearTracker {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LinearTracker")
-            .field("base_url", &self.config.base_url)
-            .field("team", &self.config.team)
-            .field("api_key", &"<redacted>")
-            .finish_non_exhaustive()
-    }
 }
 
 impl LinearTracker {

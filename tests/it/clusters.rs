@@ -2,9 +2,9 @@
 //! and templates persist, one run is written atomically, counts roll up.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use triaged::cluster::TemplateMiner;
 use triaged::domain::cluster::{ClusterKind, ClusterLimits, hour_of};
 use triaged::domain::event::{Environment, ErrorEvent, LogLevel, Service, Source, StackFrame};
+use triaged::mining::TemplateMiner;
 use triaged::pipeline::cluster::{ClusterBatch, Clusterer, Observed};
 use triaged::redact::Redactor;
 use triaged::store::{IngestWrite, Store};

@@ -10,8 +10,8 @@ use triaged::clock::DrivenClock;
 use triaged::domain::cluster::ClusterLimits;
 use triaged::domain::fingerprint::Fingerprint;
 use triaged::http::Dashboard;
-use triaged::lifecycle::Lifecycle;
 use triaged::metrics::Metrics;
+use triaged::shutdown::Shutdown;
 use triaged::store::{
     AgentRun, DraftState, FailedPost, IngestWrite, PostedSummary, RunOutcome, Store, Trigger,
 };
@@ -144,7 +144,7 @@ impl Served {
     async fn start(store: Store, now: DateTime<Utc>) -> Served {
         let dashboard = Dashboard::new(store, Arc::new(DrivenClock::new(now)));
         let router =
-            triaged::http::router(Lifecycle::new(), Arc::new(Metrics::new()), Some(dashboard));
+            triaged::http::router(Shutdown::new(), Arc::new(Metrics::new()), Some(dashboard));
         let stop = tokio_util::sync::CancellationToken::new();
         let stopped = stop.clone();
         let (addr, _server) =

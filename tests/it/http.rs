@@ -3,12 +3,12 @@
 use std::sync::Arc;
 
 use chrono::Utc;
-use triaged::lifecycle::Lifecycle;
 use triaged::metrics::Metrics;
+use triaged::shutdown::Shutdown;
 
 crate::trial!(current_thread, health_readiness_and_metrics);
 async fn health_readiness_and_metrics() {
-    let lifecycle = Lifecycle::new();
+    let shutdown = Shutdown::new();
     let metrics = Arc::new(Metrics::new());
     metrics.job_finished(
         "ingest",
@@ -22,7 +22,7 @@ async fn health_readiness_and_metrics() {
         std::time::Duration::from_millis(10),
         Utc::now(),
     );
-    let router = triaged::http::router(lifecycle.clone(), metrics, None);
+    let router = triaged::http::router(shutdown.clone(), metrics, None);
     let stop = tokio_util::sync::CancellationToken::new();
     let stopped = stop.clone();
     let (addr, server) = triaged::http::serve("127.0.0.1:0".parse().unwrap(), router, async move {
@@ -43,7 +43,7 @@ async fn health_readiness_and_metrics() {
         503,
         "ready before start-up finished"
     );
-    lifecycle.set_ready();
+    shutdown.set_ready();
     assert_eq!(get("/readyz").await.unwrap().status(), 200);
     let text = get("/metrics").await.unwrap().text().await.unwrap();
     for needle in [
@@ -55,7 +55,7 @@ async fn health_readiness_and_metrics() {
     ] {
         assert!(text.contains(needle), "missing {needle} in:\n{text}");
     }
-    lifecycle.begin_drain();
+    shutdown.begin_drain();
     assert_eq!(
         get("/readyz").await.unwrap().status(),
         503,

@@ -24,15 +24,7 @@ fn now() -> DateTime<Utc> {
 }
 
 fn settings() -> IngestSettings {
-    let config = triaged::config::Config::default();
-    IngestSettings {
-        limits: config.clusters,
-        severity: config.severity,
-        tiers: config.tiers,
-        redactor: Redactor::default(),
-        hourly_retention: config.retention.hourly,
-        daily_retention: config.retention.daily,
-    }
+    triaged::app::settings::ingest(&triaged::config::Config::default(), &Redactor::default())
 }
 
 fn file_source(path: &std::path::Path) -> Box<dyn EventSource> {

@@ -115,7 +115,7 @@ async fn a_window_is_posted_once_and_one_failing_chat_does_not_stop_the_other() 
         ..FaultKnobs::none()
     });
     let job = app.job(JobName::Summary).unwrap();
-    let signals = &app.lifecycle.signals;
+    let signals = &app.shutdown.signals;
     let first = app
         .scheduler
         .execute(
@@ -229,7 +229,7 @@ async fn the_model_writes_the_paragraph_only_when_its_numbers_check_out() {
         .await
         .unwrap();
     let job = app.job(JobName::Summary).unwrap();
-    let signals = &app.lifecycle.signals;
+    let signals = &app.shutdown.signals;
     let run = |at| {
         let job = job.clone();
         let app = &app;

@@ -138,7 +138,7 @@ fn debug_and_serialization_never_show_the_key() {
     };
     let debug = format!("{config:?}");
     assert!(
-        !debug.contains("very-secret") && debug.contains("<redacted>"),
+        !debug.contains("very-secret") && debug.contains("api_key: Some(Secret([redacted]))"),
         "{debug}"
     );
     let json = serde_json::to_string(&config).expect("serializes");

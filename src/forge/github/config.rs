@@ -3,12 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::Secret;
 use crate::domain::lifecycle::RELEASE_PLACEHOLDER;
 use crate::http_client::HttpPolicy;
+use crate::secret::Secret;
 
 /// Settings of the GitHub code host (the `[github]` section).
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct GitHubConfig {
     /// The REST API root: `https://api.github.com`, or `https://HOST/api/v3` for GitHub
@@ -27,18 +27,6 @@ pub struct GitHubConfig {
     /// that carries the fix.
     pub release_ref: String,
     pub http: HttpPolicy,
-}
-
-impl std::fmt::Debug for GitHubConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GitHubConfig")
-            .field("base_url", &self.base_url)
-            .field("token", &"<redacted>")
-            .field("branch_prefix", &self.branch_prefix)
-            .field("release_ref", &self.release_ref)
-            .field("http", &self.http)
-            .finish()
-    }
 }
 
 impl Default for GitHubConfig {

@@ -213,7 +213,7 @@ fn a_bad_policy_or_name_is_a_config_error() {
     policy.max_attempts = 0;
     let destination = Destination::Slack {
         name: "ops".into(),
-        webhook_url: crate::config::Secret::from_value("https://hooks.slack.com/services/x"),
+        webhook_url: crate::secret::Secret::from_value("https://hooks.slack.com/services/x"),
         http: policy,
     };
     let err = Notifier::from_destination(&destination).expect_err("zero attempts");

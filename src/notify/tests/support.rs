@@ -3,9 +3,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config::Secret;
 use crate::http_client::HttpPolicy;
 use crate::notify::Destination;
+use crate::secret::Secret;
 use triaged_sandbox::SandboxServer;
 use triaged_sandbox::slack::SlackSandbox;
 use triaged_sandbox::teams::TeamsSandbox;

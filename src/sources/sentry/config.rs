@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::Secret;
 use crate::http_client::HttpPolicy;
+use crate::secret::Secret;
 
 /// Settings of the Sentry source.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SentryConfig {
     /// `https://sentry.io`, a regional host (`https://de.sentry.io`) or a self-hosted one.
@@ -36,23 +36,6 @@ pub struct SentryConfig {
     /// Project slug → service name; unmapped projects are their own service.
     pub services: BTreeMap<String, String>,
     pub http: HttpPolicy,
-}
-
-impl std::fmt::Debug for SentryConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SentryConfig")
-            .field("base_url", &self.base_url)
-            .field("org", &self.org)
-            .field("projects", &self.projects)
-            .field("token", &"<redacted>")
-            .field("query", &self.query)
-            .field("environment", &self.environment)
-            .field("lookback", &self.lookback)
-            .field("max_issues_per_run", &self.max_issues_per_run)
-            .field("services", &self.services)
-            .field("http", &self.http)
-            .finish()
-    }
 }
 
 impl Default for SentryConfig {

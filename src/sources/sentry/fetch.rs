@@ -158,7 +158,10 @@ async fn list_issues(
         let (head, items) = source
             .client
             .send_json::<Vec<Value>>(|c| {
-                let mut request = c.get(&url).bearer_auth(&source.token).query(&params);
+                let mut request = c
+                    .get(&url)
+                    .bearer_auth(source.token.expose())
+                    .query(&params);
                 if let Some(cursor) = &page_cursor {
                     request = request.query(&[("cursor", cursor)]);
                 }
@@ -250,7 +253,7 @@ pub(super) async fn set_issue_status(
     let body = serde_json::json!({ "status": status });
     source
         .client
-        .send_json::<Value>(|c| c.put(&url).bearer_auth(&source.token).json(&body))
+        .send_json::<Value>(|c| c.put(&url).bearer_auth(source.token.expose()).json(&body))
         .await
         .map(|_| ())
         .map_err(|e| match e.status() {

@@ -29,7 +29,7 @@ pub(super) async fn read_latest_events(
         tasks.spawn(async move {
             let result = client
                 .send_json::<Value>(|c| {
-                    let request = c.get(&url).bearer_auth(&token);
+                    let request = c.get(&url).bearer_auth(token.expose());
                     match &environment {
                         Some(env) => request.query(&[("environment", env)]),
                         None => request,

@@ -220,7 +220,7 @@ fn config_validation_reports_every_problem() {
     let source = SentrySource::new(&good, "sntrys_abc", salt()).expect("valid");
     assert!(!format!("{source:?}").contains("sntrys_abc"));
     let with_token = SentryConfig {
-        token: Some(crate::config::Secret::from_value("sntrys_abc")),
+        token: Some(crate::secret::Secret::from_value("sntrys_abc")),
         ..good
     };
     assert!(!format!("{with_token:?}").contains("sntrys_abc"));

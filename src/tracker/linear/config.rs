@@ -2,11 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::Secret;
 use crate::http_client::HttpPolicy;
+use crate::secret::Secret;
 
 /// Settings of the Linear tracker (the `[linear]` section).
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LinearConfig {
     /// The GraphQL endpoint.
@@ -28,21 +28,6 @@ pub struct LinearConfig {
     #[serde(skip)]
     pub labels: Vec<String>,
     pub http: HttpPolicy,
-}
-
-impl std::fmt::Debug for LinearConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LinearConfig")
-            .field("base_url", &self.base_url)
-            .field("api_key", &"<redacted>")
-            .field("team", &self.team)
-            .field("create_state", &self.create_state)
-            .field("reopen_state", &self.reopen_state)
-            .field("done_state", &self.done_state)
-            .field("labels", &self.labels)
-            .field("http", &self.http)
-            .finish()
-    }
 }
 
 impl Default for LinearConfig {

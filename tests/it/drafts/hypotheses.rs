@@ -26,11 +26,10 @@ fn suggestion(items: Value) -> Scripted {
 }
 
 fn settings(shop: &Shop) -> HypothesesSettings {
-    HypothesesSettings {
-        prices: shop.settings.prices,
-        redactor: Redactor::default(),
-        max_spend_per_day_usd: 1.0,
-    }
+    let mut config = triaged::config::Config::default();
+    config.agent.prices = shop.settings.prices;
+    config.agent.drafts.max_spend_per_day_usd = 1.0;
+    triaged::app::settings::hypotheses(&config, &Redactor::default())
 }
 
 async fn ask(shop: &Shop, settings: &HypothesesSettings) -> HypothesesReport {

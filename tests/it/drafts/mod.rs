@@ -106,27 +106,25 @@ impl Shop {
         };
         config.http.max_attempts = 1;
         let forge = GitHub::new(&config, "gh-test-token").unwrap();
-        let settings = DraftSettings {
-            policy: DraftPolicy {
-                min_score: 10.0,
-                min_events: 10,
-                repos: vec![RepoMapping {
-                    repo: REPO.into(),
-                    services: vec!["checkout".into()],
-                    path_mappings: vec![PathMapping {
-                        from: "/app/".into(),
-                        to: "src/".into(),
-                    }],
+        let mut daemon = triaged::config::Config::default();
+        daemon.agent.drafts = DraftPolicy {
+            min_score: 10.0,
+            min_events: 10,
+            repos: vec![RepoMapping {
+                repo: REPO.into(),
+                services: vec!["checkout".into()],
+                path_mappings: vec![PathMapping {
+                    from: "/app/".into(),
+                    to: "src/".into(),
                 }],
-                ..DraftPolicy::default()
-            },
-            patch: Default::default(),
-            prices: triaged::agent::Prices {
-                input_per_mtok: 3.0,
-                output_per_mtok: 15.0,
-            },
-            redactor: Redactor::default(),
+            }],
+            ..DraftPolicy::default()
         };
+        daemon.agent.prices = triaged::agent::Prices {
+            input_per_mtok: 3.0,
+            output_per_mtok: 15.0,
+        };
+        let settings = triaged::app::settings::drafts(&daemon, &Redactor::default());
         Shop {
             world,
             model_sandbox,

@@ -15,8 +15,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use tokio_util::sync::CancellationToken;
 use triaged::clock::{DrivenClock, SharedClock};
 use triaged::domain::event::{Environment, Service, UserSalt};
-use triaged::pipeline::facts::LinkSettings;
-use triaged::pipeline::ingest::{IngestSettings, run_ingest};
+use triaged::pipeline::ingest::run_ingest;
 use triaged::pipeline::triage::{TriageReport, TriageSettings, run_triage, run_verify};
 use triaged::redact::Redactor;
 use triaged::scheduler::{JobName, RunContext};
@@ -63,20 +62,11 @@ impl World {
         config.http.base_backoff = std::time::Duration::from_millis(5);
         config.http.max_backoff = std::time::Duration::from_millis(20);
         let tracker = LinearTracker::new(&config, &linear.api_key()).unwrap();
-        let defaults = triaged::config::Config::default();
-        let mut triage = defaults.triage.clone();
-        triage.min_score = 20.0;
-        let settings = TriageSettings {
-            triage,
-            verify: defaults.verify.clone(),
-            severity: defaults.severity.clone(),
-            tiers: defaults.tiers.clone(),
-            links: LinkSettings {
-                public_url: "http://triaged.test".into(),
-                sentry: None,
-                aws_region: "eu-west-1".into(),
-            },
-        };
+        let mut config = triaged::config::Config::default();
+        config.triage.min_score = 20.0;
+        config.links.public_url = "http://triaged.test".into();
+        config.links.aws_region = Some("eu-west-1".into());
+        let settings = triaged::app::settings::triage(&config);
         World {
             store,
             linear,
@@ -253,15 +243,10 @@ impl World {
             clock,
             CancellationToken::new(),
         );
-        let config = triaged::config::Config::default();
-        let settings = IngestSettings {
-            limits: config.clusters,
-            severity: config.severity,
-            tiers: config.tiers,
-            redactor: Redactor::default(),
-            hourly_retention: config.retention.hourly,
-            daily_retention: config.retention.daily,
-        };
+        let settings = triaged::app::settings::ingest(
+            &triaged::config::Config::default(),
+            &Redactor::default(),
+        );
         let report = run_ingest(&self.store, &sources, &settings, now, &ctx)
             .await
             .unwrap();

@@ -175,11 +175,11 @@ async fn the_token_is_only_in_the_authorization_header() {
     let f = fixture().await;
     let debug = format!("{:?}", f.github);
     assert!(
-        !debug.contains(TOKEN) && debug.contains("redacted"),
+        !debug.contains(TOKEN) && debug.contains("authorization: Sensitive"),
         "{debug}"
     );
     let config = GitHubConfig {
-        token: Some(crate::config::Secret::from_value(TOKEN)),
+        token: Some(crate::secret::Secret::from_value(TOKEN)),
         ..GitHubConfig::default()
     };
     assert!(!format!("{config:?}").contains(TOKEN));

@@ -62,7 +62,7 @@ async fn the_api_key_stays_out_of_debug_and_errors() {
     let secret = "lin_api_DoNotPrintMe0123456789";
     let mut config = LinearConfig {
         team: "ENG".into(),
-        api_key: Some(crate::config::Secret::from_value(secret)),
+        api_key: Some(crate::secret::Secret::from_value(secret)),
         ..LinearConfig::default()
     };
     assert!(!format!("{config:?}").contains(secret));

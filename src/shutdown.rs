@@ -1,4 +1,4 @@
-//! The process lifecycle: readiness, and SIGTERM/SIGINT → not ready → drain → stop.
+//! Readiness and graceful shutdown: SIGTERM/SIGINT → not ready → drain → stop.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -8,12 +8,12 @@ use crate::scheduler::StopSignals;
 
 /// Shared readiness and shutdown state.
 #[derive(Clone, Default)]
-pub struct Lifecycle {
+pub struct Shutdown {
     ready: Arc<AtomicBool>,
     pub signals: StopSignals,
 }
 
-impl Lifecycle {
+impl Shutdown {
     pub fn new() -> Self {
         Self::default()
     }

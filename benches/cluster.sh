@@ -3,7 +3,7 @@
 # throughput and peak memory on ~1M HDFS-like lines (one core: the command is single-threaded),
 # instructions per line (valgrind, when installed: unlike wall time, not moved by other load
 # on the machine), and cluster growth when each labelled set is replayed 500 times.
-# Usage: [PROFILE=dist] bench/cluster.sh [DATA_DIR]   (DATA_DIR holds NAME.log + NAME.truth;
+# Usage: [PROFILE=dist] benches/cluster.sh [DATA_DIR]   (DATA_DIR holds NAME.log + NAME.truth;
 # default ../shared/bench/loghub2k; PROFILE: the cargo profile to build, default release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +18,7 @@ echo "== grouping accuracy"
 python3 "$scorer" --data "$data" --cmd "$bin cluster"
 
 echo "== throughput (1,000,000 HDFS-like lines, stdin -> stdout; 5 runs, best and median)"
-python3 bench/make_hdfs_like.py "$data/HDFS.log" 1000000 > "$work/hdfs1m.log"
+python3 benches/make_hdfs_like.py "$data/HDFS.log" 1000000 > "$work/hdfs1m.log"
 python3 - "$bin" "$work/hdfs1m.log" "$work/rss" <<'PY'
 # Wall time at sub-millisecond resolution; peak RSS from GNU time (a process forked from this
 # Python would report Python's own size as its peak).

@@ -2,7 +2,7 @@
 //! is compared with it.
 
 use super::TemplateId;
-use crate::cluster::mask::VAR;
+use crate::mining::mask::VAR;
 
 /// Evidence weights of a template token, in quarter points.
 pub(super) const BARE: u8 = 0; // `<*>:`, `(<*>)`: only variables and punctuation

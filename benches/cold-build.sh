@@ -2,7 +2,7 @@
 # Times a cold build from an empty target directory (the crates already downloaded), for the
 # README's command (`cargo build --release`, default features: what `cargo run --release --
 # demo` compiles) and for what the Dockerfile builds (`--no-default-features --profile dist`).
-# Usage: bench/cold-build.sh [release|dist ...]   (default: both, one after the other)
+# Usage: benches/cold-build.sh [release|dist ...]   (default: both, one after the other)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo fetch --locked --quiet

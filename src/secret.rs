@@ -1,5 +1,6 @@
 //! Secrets in configuration: written as `${ENV_VAR}` or `file:/path`, resolved once at load,
-//! never printed.
+//! never printed. Adapters and their clients hold a [`Secret`], never a bare `String`. A
+//! leaf: it imports nothing else of the crate.
 
 use std::fmt;
 
@@ -22,7 +23,7 @@ impl Secret {
     }
 
     /// The secret itself. Empty only for a secret that was never resolved, which a loaded
-    /// [`crate::config::Config`] cannot contain.
+    /// loaded configuration cannot contain.
     pub fn expose(&self) -> &str {
         self.value.as_deref().unwrap_or("")
     }
