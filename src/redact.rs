@@ -52,9 +52,9 @@ use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use rules::builtin_rules;
 
 mod accept;
-#[cfg(test)]
-mod corpus;
 mod rules;
+#[cfg(test)]
+mod testing;
 #[cfg(test)]
 mod tests;
 

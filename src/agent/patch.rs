@@ -40,7 +40,7 @@ mod secrets;
 mod unified;
 
 #[cfg(test)]
-mod corpus;
+mod testing;
 #[cfg(test)]
 mod tests;
 

@@ -17,7 +17,7 @@ use regex::Regex;
 use crate::redact::Redactor;
 
 #[cfg(test)]
-mod corpus;
+mod testing;
 #[cfg(test)]
 mod tests;
 

@@ -6,13 +6,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
+
+mod runs;
+
+use runs::RunLines;
 
 use super::report::DemoReport;
 use super::vendors::Vendors;
 use super::world::{self, Moment};
 use crate::scheduler::{CronSchedule, JobName};
-use crate::store::{DraftState, RunStatus, Store};
+use crate::store::{DraftState, Store};
 
 /// What has been told so far.
 #[derive(Default)]
@@ -103,7 +106,8 @@ impl Story {
         )
     }
 
-    /// What the runs of `tick` did.
+    /// What the runs of `tick` did: what they say, the ticket changes they made, then the
+    /// drafts.
     pub async fn step(
         &mut self,
         out: &mut dyn Write,
@@ -111,114 +115,38 @@ impl Story {
         tick: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         let stamp = when(tick);
-        let mut runs = Vec::new();
+        let mut lines = RunLines::default();
         for name in [
             JobName::Ingest,
             JobName::Triage,
             JobName::Verify,
             JobName::Summary,
         ] {
-            runs.extend(store.run(name.as_str(), tick).await?);
-        }
-        // Ticket changes made by an ingest run: a critical spike triaged at once.
-        let mut at_ingest = false;
-        // What the runs say, told before and after the ticket changes they made.
-        let (mut before, mut after) = (Vec::new(), Vec::new());
-        for run in runs {
-            let detail: Value = run
-                .detail
-                .as_deref()
-                .and_then(|d| serde_json::from_str(d).ok())
-                .unwrap_or(Value::Null);
-            if run.status == RunStatus::Failed {
-                before.push(format!(
-                    "{} FAILED: {}",
-                    run.job,
-                    run.error.unwrap_or_default()
-                ));
-                continue;
-            }
-            match run.job.as_str() {
-                "ingest" => {
-                    at_ingest |= detail.get("immediate_triage").is_some();
-                    if let Some(error) = detail["immediate_triage"]["error"].as_str() {
-                        before.push(format!("ingest: triage at ingest failed: {error}"));
-                    }
-                    for source in detail["failed_sources"].as_array().into_iter().flatten() {
-                        before.push(format!(
-                            "ingest: could not read {}",
-                            source.as_str().unwrap_or("?")
-                        ));
-                    }
-                    let new = detail["new_clusters"].as_u64().unwrap_or(0);
-                    if new > 0 {
-                        before.push(format!(
-                            "ingest: {} events, {new} new cluster(s){}",
-                            detail["events"].as_u64().unwrap_or(0),
-                            match detail["merged_across_sources"].as_u64().unwrap_or(0) {
-                                0 => String::new(),
-                                n => format!(", {n} merged across CloudWatch and Sentry"),
-                            }
-                        ));
-                    }
-                }
-                "triage" => {
-                    let hypotheses = &detail["hypotheses"];
-                    for key in hypotheses["posted"].as_array().into_iter().flatten() {
-                        after.push(format!(
-                            "triage: the model's investigation hypotheses added to {} (marked unverified)",
-                            key.as_str().unwrap_or("?")
-                        ));
-                    }
-                    let unfinished = hypotheses["failed"].as_array().into_iter().flatten();
-                    let retry = hypotheses["retry"].as_array().into_iter().flatten();
-                    for why in unfinished.chain(retry) {
-                        after.push(format!(
-                            "triage: no hypotheses for {}",
-                            why.as_str().unwrap_or("?")
-                        ));
-                    }
-                }
-                "verify" => {
-                    let fixes = &detail["fixes"];
-                    for fix in fixes["merged"].as_array().into_iter().flatten() {
-                        after.push(format!(
-                            "verify: {} is merged; the ticket closes after a quiet window",
-                            fix.as_str().unwrap_or("?")
-                        ));
-                    }
-                    for fix in fixes["released"].as_array().into_iter().flatten() {
-                        after.push(format!(
-                            "verify: {} is the first release carrying the fix; events from older releases no longer count toward a reopen",
-                            fix.as_str().unwrap_or("?")
-                        ));
-                    }
-                }
-                "summary" => {
-                    let posted: Vec<&str> = detail["posted"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(Value::as_str)
-                        .collect();
-                    after.push(format!(
-                        "summary: {} events in 24 h (previous 24 h: {}), posted to {} (paragraph by {}{})",
-                        detail["events"].as_u64().unwrap_or(0),
-                        detail["previous_events"].as_u64().unwrap_or(0),
-                        posted.join(" and "),
-                        detail["paragraph_by"].as_str().unwrap_or("?"),
-                        match detail["paragraph_fallback"].as_str() {
-                            Some(why) => format!(": {why}"),
-                            None => String::new(),
-                        }
-                    ));
-                }
-                _ => {}
+            if let Some(run) = store.run(name.as_str(), tick).await? {
+                lines.tell(&run);
             }
         }
-        for line in before {
+        for line in &lines.before {
             writeln!(out, "{stamp}  {line}")?;
         }
+        self.tell_ticket_events(out, store, tick, lines.triaged_at_ingest)
+            .await?;
+        for line in &lines.after {
+            writeln!(out, "{stamp}  {line}")?;
+        }
+        self.tell_drafts(out, store, &stamp).await
+    }
+
+    /// Every ticket change since `tick`, with the cluster's title and the first line of
+    /// the evidence.
+    async fn tell_ticket_events(
+        &mut self,
+        out: &mut dyn Write,
+        store: &Store,
+        tick: DateTime<Utc>,
+        at_ingest: bool,
+    ) -> anyhow::Result<()> {
+        let stamp = when(tick);
         let events = store.ticket_events_since(tick).await?;
         if events
             .iter()
@@ -226,6 +154,11 @@ impl Story {
         {
             self.remember_titles(store, tick).await?;
         }
+        let at_once = if at_ingest {
+            " at ingest (critical: not left for the next triage run)"
+        } else {
+            ""
+        };
         for event in events {
             let title = self
                 .titles
@@ -243,20 +176,22 @@ impl Story {
                 "observe" => "noted a human change on",
                 other => other,
             };
-            let at_once = if at_ingest {
-                " at ingest (critical: not left for the next triage run)"
-            } else {
-                ""
-            };
             writeln!(
                 out,
                 "{stamp}  {verb} {}{at_once} — {title}: {why}",
                 event.ticket_key
             )?;
         }
-        for line in after {
-            writeln!(out, "{stamp}  {line}")?;
-        }
+        Ok(())
+    }
+
+    /// Drafts opened or rejected since they were last told.
+    async fn tell_drafts(
+        &mut self,
+        out: &mut dyn Write,
+        store: &Store,
+        stamp: &str,
+    ) -> anyhow::Result<()> {
         for draft in store.drafts().await? {
             let key = (draft.fingerprint.to_string(), format!("{:?}", draft.state));
             if self.told_drafts.contains(&key) {

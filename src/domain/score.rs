@@ -271,6 +271,6 @@ impl Severity {
 }
 
 #[cfg(test)]
-mod test_support;
+mod testing;
 #[cfg(test)]
 mod tests;

@@ -9,7 +9,7 @@ mod facts;
 mod prose;
 
 #[cfg(test)]
-pub(crate) mod fixtures;
+pub(crate) mod testing;
 #[cfg(test)]
 mod tests;
 

@@ -9,7 +9,7 @@ mod support;
 
 use super::slack::slack_message;
 use super::teams::teams_message;
-use crate::domain::summary::fixtures::{quiet, rich};
+use crate::domain::summary::testing::{quiet, rich};
 use crate::domain::summary::{Paragraph, ParagraphAuthor, template_paragraph};
 
 /// A paragraph as a model would write it (it passes `check_model_paragraph`).

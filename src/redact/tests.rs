@@ -3,7 +3,7 @@
 use adversarial::{adversarial_seeds, repeat_to};
 
 use super::accept::luhn_valid;
-use super::corpus::{look_alikes, planted};
+use super::testing::{look_alikes, planted};
 use super::*;
 
 mod adversarial;

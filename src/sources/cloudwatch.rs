@@ -204,6 +204,6 @@ impl CloudWatchSource {
 #[cfg(test)]
 mod fault_tests;
 #[cfg(test)]
-mod test_support;
+mod testing;
 #[cfg(test)]
 mod tests;

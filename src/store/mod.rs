@@ -5,14 +5,14 @@ mod agent;
 mod clusters;
 mod cursors;
 mod dashboard;
-#[cfg(test)]
-pub(crate) mod fixtures;
 mod housekeeping;
 mod hypotheses;
 mod migrate;
 mod posted_summaries;
 mod runs;
 mod summary;
+#[cfg(test)]
+pub(crate) mod testing;
 mod tickets;
 
 use std::str::FromStr;

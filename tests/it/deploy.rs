@@ -185,12 +185,19 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// Resolves the workspace in `dir` with `cargo metadata` (the lockfile, the members), then
-/// returns the source files of the targets its manifests declare that are missing: cargo
-/// refuses to build a manifest whose declared bench, test or binary is not there.
+/// Loads the workspace in `dir` with `cargo metadata` (its members, without resolving
+/// dependencies, which would need every platform's crates downloaded), then returns the
+/// source files of the targets its manifests declare that are missing: cargo refuses to
+/// build a manifest whose declared bench, test or binary is not there.
 fn missing_targets(dir: &Path) -> Result<Vec<String>, String> {
     let out = std::process::Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--offline", "--locked"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .current_dir(dir)
         .env_remove("CARGO_TARGET_DIR")
         .output()
@@ -278,6 +285,10 @@ fn the_docker_build_context_holds_what_the_dockerfile_copies() {
 
     let context = tempfile::tempdir().unwrap();
     let copies = dockerfile_copies(&dockerfile);
+    assert!(
+        dockerfile.contains("--locked") && copies.iter().any(|c| c == "Cargo.lock"),
+        "the image builds with --locked from the lockfile it copies"
+    );
     for source in &copies {
         copy_tree(&root.join(source), &context.path().join(source));
     }

@@ -1,6 +1,6 @@
 //! Tests of neutralising and fencing, over single cases and the injection corpus.
 
-use super::corpus::{aws_key, payloads};
+use super::testing::{aws_key, payloads};
 use super::*;
 
 const MAX: usize = 4_000;

@@ -4,7 +4,7 @@
 use chrono::Duration;
 use proptest::prelude::*;
 
-use super::test_support::{now, quiet, steady_then};
+use super::testing::{now, quiet, steady_then};
 use super::*;
 
 #[test]

@@ -1,6 +1,6 @@
 //! Trend rule, template paragraph, model paragraph check and fact sheet.
 
-use super::fixtures::{quiet, rich};
+use super::testing::{quiet, rich};
 use super::*;
 
 #[test]

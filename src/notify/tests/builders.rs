@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::model_paragraph;
-use crate::domain::summary::fixtures::{quiet, rich};
+use crate::domain::summary::testing::{quiet, rich};
 use crate::domain::summary::{TicketRef, template_paragraph};
 use crate::notify::slack::{Block, Text, code, escape_mrkdwn, slack_message, ticket_link};
 use crate::notify::teams::teams_message;

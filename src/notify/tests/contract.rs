@@ -4,8 +4,8 @@ use triaged_sandbox::contracts::validate::teams_card;
 
 #[test]
 fn summary_cards_validate_for_rich_and_quiet_days() {
-    use crate::domain::summary::fixtures::{quiet, rich};
     use crate::domain::summary::template_paragraph;
+    use crate::domain::summary::testing::{quiet, rich};
     use crate::notify::teams::teams_message;
 
     let schema = teams_card();

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::support::{slack_destination, start_slack, start_teams, teams_destination};
-use crate::domain::summary::fixtures::{at, line, rich};
+use crate::domain::summary::testing::{at, line, rich};
 use crate::domain::summary::{HealthSummary, RunFailure, ServiceHealth, template_paragraph};
 use crate::notify::slack::{
     Block, HEADER_MAX_CHARS, MAX_BLOCKS, SECTION_MAX_CHARS, Text, slack_message,

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::model_paragraph;
 use super::support::{fast_policy, slack_destination, start_slack, start_teams, teams_destination};
-use crate::domain::summary::fixtures::rich;
+use crate::domain::summary::testing::rich;
 use crate::notify::{Destination, Notifier, NotifyError, post_all};
 use triaged_sandbox::FaultKnobs;
 use triaged_sandbox::contracts::validate::teams_card;

@@ -71,7 +71,7 @@ pub async fn write_paragraph(
 mod tests {
     use super::*;
     use crate::agent::{AgentConfig, ProviderKind, build_provider};
-    use crate::domain::summary::fixtures::rich;
+    use crate::domain::summary::testing::rich;
     use triaged_sandbox::SandboxServer;
     use triaged_sandbox::anthropic::AnthropicSandbox;
     use triaged_sandbox::llm::Scripted;

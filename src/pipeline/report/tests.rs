@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use super::*;
 use crate::pipeline::IngestReport;
 use crate::store::RunOutcome;
-use crate::store::fixtures::{Step, cluster, fp, run, temp_store, ticket};
+use crate::store::testing::{Step, cluster, fp, run, temp_store, ticket};
 
 /// The scheduled time: the window is the 24 hours before it.
 fn end() -> DateTime<Utc> {

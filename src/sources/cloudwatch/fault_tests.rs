@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::test_support::*;
+use super::testing::*;
 use super::*;
 use triaged_sandbox::FaultKnobs;
 

@@ -1,6 +1,6 @@
 use std::time::{Duration, Instant};
 
-use super::test_support::*;
+use super::testing::*;
 use super::*;
 use triaged_sandbox::FaultKnobs;
 use triaged_sandbox::cloudwatch::SeedEvent;

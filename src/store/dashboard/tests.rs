@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use super::*;
 use crate::domain::cluster::ClusterLimits;
 use crate::store::IngestWrite;
-use crate::store::fixtures::{Step, cluster, fp, temp_store, ticket};
+use crate::store::testing::{Step, cluster, fp, temp_store, ticket};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 20, 9, 30, 0).unwrap()
@@ -273,14 +273,14 @@ async fn a_cluster_page_has_its_hours_severity_and_timeline_in_order() {
 async fn runs_are_newest_first_with_durations_and_bounded() {
     let (store, _dir) = temp_store().await;
     use crate::store::RunOutcome;
-    crate::store::fixtures::run(
+    crate::store::testing::run(
         &store,
         "ingest",
         hours_ago(3),
         RunOutcome::Succeeded { detail: None },
     )
     .await;
-    crate::store::fixtures::run(
+    crate::store::testing::run(
         &store,
         "triage",
         hours_ago(2),

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use crate::store::RunOutcome;
-use crate::store::fixtures::{Step, cluster, fp, run, temp_store, ticket};
+use crate::store::testing::{Step, cluster, fp, run, temp_store, ticket};
 
 /// The end of the range: on the hour, as the summary's 09:00 is.
 fn end() -> DateTime<Utc> {

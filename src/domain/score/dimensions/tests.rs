@@ -2,7 +2,7 @@
 
 use chrono::Duration;
 
-use super::super::test_support::{check, dim, now, quiet, steady_then};
+use super::super::testing::{check, dim, now, quiet, steady_then};
 use super::super::{DimensionKind, ScoreInput, Tier, TrendPolicy};
 use super::assess_spike;
 use crate::domain::event::LogLevel;

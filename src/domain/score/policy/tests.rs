@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use super::*;
-use crate::domain::score::test_support::{now, quiet};
+use crate::domain::score::testing::{now, quiet};
 use crate::domain::score::{ScoreInput, Severity};
 #[test]
 fn default_policy_is_valid_and_problems_are_all_listed() {

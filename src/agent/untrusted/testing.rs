@@ -1,7 +1,7 @@
 //! The injection corpus: payloads as an attacker would get them into an error message,
 //! a stack frame or a ticket, each with the secrets planted in it.
 //!
-//! Fake secrets are joined from parts at run time, as in `redact::corpus`, so secret
+//! Fake secrets are joined from parts at run time, as in `redact::testing`, so secret
 //! scanners reading this file find nothing whole.
 
 /// One payload as it would reach the agent, and what must not survive neutralising.

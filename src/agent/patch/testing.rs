@@ -1,5 +1,5 @@
 //! The injection corpus, patch side: proposals a model would write if it obeyed the
-//! payloads in `untrusted::corpus`, each rejected by the check that must catch it.
+//! payloads in `untrusted::testing`, each rejected by the check that must catch it.
 
 use super::checks::*;
 use super::tests::{adding, app, contents, diff, proposal, rejection};
