@@ -1,4 +1,4 @@
-//! Logs (`tracing`: JSON in production, readable on a terminal) and, when a DSN is set, the
+//! Logs (`tracing`, on stderr: JSON in production, readable on a terminal) and, when a DSN is set, the
 //! daemon's own panics and errors reported to Sentry.
 
 use std::io::IsTerminal;
@@ -22,7 +22,7 @@ pub fn init(log: &LogConfig, telemetry: &TelemetryConfig) -> TelemetryGuard {
     let json = match log.format {
         LogFormat::Json => true,
         LogFormat::Text => false,
-        LogFormat::Auto => !std::io::stdout().is_terminal(),
+        LogFormat::Auto => !std::io::stderr().is_terminal(),
     };
     let sentry_guard = telemetry.sentry_dsn.as_ref().map(|dsn| {
         let mut options = sentry::ClientOptions::default();
@@ -41,11 +41,14 @@ pub fn init(log: &LogConfig, telemetry: &TelemetryConfig) -> TelemetryGuard {
             .with(
                 tracing_subscriber::fmt::layer()
                     .json()
-                    .with_current_span(true),
+                    .with_current_span(true)
+                    .with_writer(std::io::stderr),
             )
             .try_init()
     } else {
-        registry.with(tracing_subscriber::fmt::layer()).try_init()
+        registry
+            .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+            .try_init()
     };
     // An error means a subscriber is already installed (tests call this more than once);
     // the first one stays.

@@ -39,14 +39,15 @@ impl Daemon {
         let mut child = Command::new(BIN)
             .args(["--config", config.to_str().unwrap(), "run"])
             .env_remove("RUST_LOG")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let stdout = child.stdout.take().unwrap();
+        // Logs go to stderr.
+        let logs = child.stderr.take().unwrap();
         let (tx, lines) = mpsc::channel();
         std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            for line in BufReader::new(logs).lines().map_while(Result::ok) {
                 let _ = tx.send(line);
             }
         });
