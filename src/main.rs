@@ -4,11 +4,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use chrono::SecondsFormat;
 use clap::{Parser, Subcommand};
 use triaged::app::App;
 use triaged::clock::SystemClock;
 use triaged::config::{Config, Source};
-use triaged::scheduler::JobName;
+use triaged::scheduler::{Execution, JobName};
 use triaged::store::{RunOutcome, Store};
 
 /// triaged pulls production errors from CloudWatch Logs and Sentry, clusters and scores them,
@@ -29,7 +30,9 @@ enum Command {
     /// Run the daemon: every job on its schedule, /healthz /readyz /metrics over HTTP.
     /// SIGTERM drains: no new runs, the running one finishes within shutdown_grace.
     Run,
-    /// Run one job now and exit (0 on success, 1 on failure).
+    /// Run one job now and exit: 0 on success, 1 on failure, 75 when another run of the
+    /// same job (a daemon's tick, another `once`, on any replica) is working: nothing was
+    /// done then, and it is safe to try again later.
     Once {
         /// ingest, summary, triage or verify.
         job: JobName,
@@ -91,6 +94,9 @@ enum Command {
         input: Option<PathBuf>,
     },
 }
+
+/// `once` found its job held by another run (EX_TEMPFAIL: try again later).
+const EXIT_BUSY: u8 = 75;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -227,15 +233,33 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         Command::Once { job, .. } => {
             let app = App::build(config, Arc::new(SystemClock)).await?;
             match app.run_once(job).await? {
-                RunOutcome::Succeeded { detail } => {
+                Execution::Busy(holder) => {
+                    eprintln!(
+                        "{job} is already running (holder {}, run of {}, lease until {}); \
+                         nothing was done",
+                        holder.holder,
+                        holder
+                            .scheduled_for
+                            .to_rfc3339_opts(SecondsFormat::Secs, true),
+                        holder
+                            .lease_until
+                            .to_rfc3339_opts(SecondsFormat::Secs, true),
+                    );
+                    Ok(ExitCode::from(EXIT_BUSY))
+                }
+                Execution::AlreadyClaimed => {
+                    eprintln!("{job}: another holder claimed this run; nothing was done");
+                    Ok(ExitCode::from(EXIT_BUSY))
+                }
+                Execution::Ran(RunOutcome::Succeeded { detail }) => {
                     println!("{job}: succeeded {}", detail.unwrap_or_default());
                     Ok(ExitCode::SUCCESS)
                 }
-                RunOutcome::Failed { error } => {
+                Execution::Ran(RunOutcome::Failed { error }) => {
                     eprintln!("{job}: failed: {error}");
                     Ok(ExitCode::FAILURE)
                 }
-                RunOutcome::Interrupted => {
+                Execution::Ran(RunOutcome::Interrupted) => {
                     eprintln!("{job}: interrupted before it finished");
                     Ok(ExitCode::FAILURE)
                 }

@@ -20,12 +20,14 @@ use crate::jobs::{
 };
 use crate::metrics::Metrics;
 use crate::pipeline::report::{health_summary, write_paragraph};
-use crate::pipeline::triage::{TriageReport, run_triage, run_verify};
+use crate::pipeline::triage::{Effects, TriageReport, run_triage, run_verify};
 use crate::redact::Redactor;
-use crate::scheduler::{CronSchedule, Job, JobName, LeaseSettings, ScheduledJob, Scheduler};
+use crate::scheduler::{
+    CronSchedule, Execution, Job, JobName, LeaseSettings, ScheduledJob, Scheduler,
+};
 use crate::shutdown::Shutdown;
 use crate::sources::EventSource;
-use crate::store::{RunOutcome, Store, Trigger};
+use crate::store::{Store, Trigger};
 use crate::tracker::Tracker;
 
 /// Everything a running triaged holds.
@@ -172,10 +174,25 @@ impl App {
         let now = self.clock.now();
         Ok(match name {
             JobName::Triage => {
-                run_triage(&self.store, tracker.as_ref(), &settings, now, None, true).await?
+                run_triage(
+                    &self.store,
+                    tracker.as_ref(),
+                    &settings,
+                    now,
+                    None,
+                    Effects::DryRun,
+                )
+                .await?
             }
             JobName::Verify => {
-                run_verify(&self.store, tracker.as_ref(), &settings, now, true).await?
+                run_verify(
+                    &self.store,
+                    tracker.as_ref(),
+                    &settings,
+                    now,
+                    Effects::DryRun,
+                )
+                .await?
             }
             other => anyhow::bail!("--dry-run is for triage and verify, not {other}"),
         })
@@ -311,8 +328,9 @@ impl App {
         })
     }
 
-    /// Runs one job now (`triaged once <job>`), recorded in the ledger as a manual run.
-    pub async fn run_once(&self, name: JobName) -> anyhow::Result<RunOutcome> {
+    /// Runs one job now (`triaged once <job>`), recorded in the ledger as a manual run;
+    /// nothing runs while another run holds the job.
+    pub async fn run_once(&self, name: JobName) -> anyhow::Result<Execution> {
         self.shutdown
             .spawn_signal_handler(self.config.shutdown_grace);
         let job = self.job(name)?;
@@ -325,8 +343,7 @@ impl App {
                 Trigger::Manual,
                 &self.shutdown.signals,
             )
-            .await?
-            .context("another run holds this job and time")?;
+            .await?;
         Ok(outcome)
     }
 }

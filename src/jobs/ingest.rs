@@ -11,7 +11,7 @@ use crate::domain::fingerprint::Fingerprint;
 use crate::metrics::Metrics;
 use crate::pipeline::act::ActReport;
 use crate::pipeline::ingest::{IngestReport, IngestSettings, run_ingest};
-use crate::pipeline::triage::{TriageSettings, run_triage};
+use crate::pipeline::triage::{Effects, TriageSettings, run_triage};
 use crate::scheduler::{Job, JobFuture, RunContext};
 use crate::sources::EventSource;
 use crate::store::Store;
@@ -45,7 +45,7 @@ impl Job for IngestJob {
             self.count(&ingest);
             let immediate_triage = match &self.triage {
                 Some((tracker, settings)) => {
-                    self.triage_critical(tracker.as_ref(), settings, &ingest, now)
+                    self.triage_critical(tracker.as_ref(), settings, &ingest, ctx, now)
                         .await
                 }
                 None => None,
@@ -66,13 +66,23 @@ impl IngestJob {
         tracker: &dyn Tracker,
         settings: &TriageSettings,
         ingest: &IngestReport,
+        ctx: &RunContext,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Option<Reported<ActReport>> {
         let critical = critical(ingest, settings);
         if critical.is_empty() {
             return None;
         }
-        let triaged = run_triage(&self.store, tracker, settings, now, Some(&critical), false).await;
+        let effects = Effects::Act(ctx.fence.as_ref());
+        let triaged = run_triage(
+            &self.store,
+            tracker,
+            settings,
+            now,
+            Some(&critical),
+            effects,
+        )
+        .await;
         Some(triaged.map(|report| report.act).into())
     }
 

@@ -51,6 +51,8 @@ impl Job for SummaryJob {
                 tracing::warn!(%why, "the summary paragraph falls back to the template");
             }
             let paragraph = choice.paragraph;
+            // A run that lost its lock to another run of this tick posts nothing.
+            ctx.hold_lock(&self.store).await?;
             let results = post_all(&self.destinations, &summary, &paragraph).await;
             let mut posted = Vec::new();
             let mut failed = Vec::new();

@@ -18,9 +18,9 @@ use crate::pipeline::hypotheses::{
 };
 use crate::pipeline::ingest::IngestSettings;
 use crate::pipeline::score::score_clusters;
-use crate::pipeline::triage::{TriageReport, TriageSettings, run_triage};
+use crate::pipeline::triage::{Effects, TriageReport, TriageSettings, run_triage};
 use crate::scheduler::{Job, JobError, JobFuture, RunContext};
-use crate::store::Store;
+use crate::store::{Fence, Store};
 use crate::tracker::Tracker;
 
 pub struct TriageJob {
@@ -100,20 +100,27 @@ pub struct TriageJobReport {
 }
 
 impl Job for TriageJob {
-    fn run<'a>(&'a self, _ctx: &'a RunContext) -> JobFuture<'a> {
+    fn run<'a>(&'a self, ctx: &'a RunContext) -> JobFuture<'a> {
         Box::pin(async move {
             let now = self.clock.now();
             let tracker = self.tracker.as_ref();
-            let reconcile: ReconcileSummary =
-                run_triage(&self.store, tracker, &self.settings, now, None, false)
-                    .await?
-                    .into();
+            let fence = ctx.fence.as_ref();
+            let reconcile: ReconcileSummary = run_triage(
+                &self.store,
+                tracker,
+                &self.settings,
+                now,
+                None,
+                Effects::Act(fence),
+            )
+            .await?
+            .into();
             let hypotheses = match &self.hypotheses {
-                Some(h) => Some(self.hypothesize(h, now).await),
+                Some(h) => Some(self.hypothesize(h, fence, now).await),
                 None => None,
             };
             let drafts = match &self.drafting {
-                Some(d) => Some(self.draft(d, now).await?),
+                Some(d) => Some(self.draft(d, fence, now).await?),
                 None => None,
             };
             reconcile.needs_a_look()?;
@@ -130,22 +137,30 @@ impl TriageJob {
     async fn hypothesize(
         &self,
         h: &Hypothesizing,
+        fence: Option<&Fence>,
         now: DateTime<Utc>,
     ) -> Reported<HypothesesReport> {
         let deps = HypothesesDeps {
             store: &self.store,
             model: h.model.as_ref(),
             tracker: self.tracker.as_ref(),
+            fence,
         };
         run_hypotheses(&deps, &h.settings, now).await.into()
     }
 
-    async fn draft(&self, d: &Drafting, now: DateTime<Utc>) -> Result<DraftReport, JobError> {
+    async fn draft(
+        &self,
+        d: &Drafting,
+        fence: Option<&Fence>,
+        now: DateTime<Utc>,
+    ) -> Result<DraftReport, JobError> {
         let deps = DraftDeps {
             store: &self.store,
             model: d.model.as_ref(),
             forge: d.forge.as_ref(),
             tracker: self.tracker.as_ref(),
+            fence,
         };
         let candidates = draft_candidates(&self.store, now).await?;
         Ok(run_drafts(&deps, &d.settings, now, candidates).await?)

@@ -10,7 +10,7 @@ use super::triage::ReconcileSummary;
 use crate::clock::SharedClock;
 use crate::forge::CodeHost;
 use crate::pipeline::fixes::{FixReport, record_merged_fixes};
-use crate::pipeline::triage::{TriageSettings, run_verify};
+use crate::pipeline::triage::{Effects, TriageSettings, run_verify};
 use crate::scheduler::{Job, JobFuture, RunContext};
 use crate::store::Store;
 use crate::tracker::Tracker;
@@ -34,7 +34,7 @@ pub struct VerifyJobReport {
 }
 
 impl Job for VerifyJob {
-    fn run<'a>(&'a self, _ctx: &'a RunContext) -> JobFuture<'a> {
+    fn run<'a>(&'a self, ctx: &'a RunContext) -> JobFuture<'a> {
         Box::pin(async move {
             let now = self.clock.now();
             let fixes = match &self.fixes {
@@ -48,7 +48,7 @@ impl Job for VerifyJob {
                 self.tracker.as_ref(),
                 &self.settings,
                 now,
-                false,
+                Effects::Act(ctx.fence.as_ref()),
             )
             .await?
             .into();

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::domain::fingerprint::Fingerprint;
 use crate::domain::lifecycle::{Action, ActionKind, TicketRecord};
 use crate::domain::ticket::{Ticket, TicketChange, TicketPhase};
-use crate::store::{Claim, Store, StoreError};
+use crate::store::{Claim, Fence, Store, StoreError};
 use crate::tracker::{Tracker, TrackerError};
 
 /// An action with the version of the ticket record it was decided on.
@@ -59,11 +59,13 @@ impl ActReport {
 pub async fn replay_pending(
     store: &Store,
     tracker: &dyn Tracker,
+    fence: Option<&Fence>,
     now: DateTime<Utc>,
     report: &mut ActReport,
 ) -> Result<HashSet<Fingerprint>, StoreError> {
     let mut still_pending = HashSet::new();
     for action in store.pending_actions().await? {
+        store.check_fence(fence, now).await?;
         if complete(store, tracker, &action, now, report)
             .await?
             .is_some()
@@ -81,6 +83,7 @@ pub async fn act(
     store: &Store,
     tracker: &dyn Tracker,
     planned: Vec<Planned>,
+    fence: Option<&Fence>,
     now: DateTime<Utc>,
     report: &mut ActReport,
 ) -> Result<(), StoreError> {
@@ -117,6 +120,8 @@ pub async fn act(
             }
             continue;
         }
+        // A run that lost its job lock stops before its next tracker call.
+        store.check_fence(fence, now).await?;
         match store.begin_action(&action, base, now).await? {
             Claim::Busy(why) => {
                 report

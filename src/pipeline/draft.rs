@@ -22,7 +22,7 @@ use crate::domain::draft::{
 use crate::domain::lifecycle::{ClusterFacts, TicketRecord, stable_uuid};
 use crate::forge::{CodeHost, FileChange, ForgeError, NewPull, RepoName};
 use crate::redact::Redactor;
-use crate::store::{AgentRun, DraftState, Store, StoreError};
+use crate::store::{AgentRun, DraftState, Fence, Store, StoreError};
 use crate::tracker::Tracker;
 
 /// What drafting is configured with.
@@ -40,6 +40,8 @@ pub struct DraftDeps<'a> {
     pub model: &'a dyn Provider,
     pub forge: &'a dyn CodeHost,
     pub tracker: &'a dyn Tracker,
+    /// The run's job lock, checked before each draft is claimed (`None`: no lock held).
+    pub fence: Option<&'a Fence>,
 }
 
 /// What one drafting pass did, for the run ledger.
@@ -105,6 +107,7 @@ pub async fn run_drafts(
             }
         };
         let branch = branch_name(facts);
+        deps.store.check_fence(deps.fence, now).await?;
         if !deps
             .store
             .claim_draft(fp, &target.repo, &branch, now)

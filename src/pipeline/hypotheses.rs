@@ -20,7 +20,7 @@ use crate::domain::draft::day_start;
 use crate::domain::fingerprint::Fingerprint;
 use crate::domain::lifecycle::stable_uuid;
 use crate::redact::Redactor;
-use crate::store::{AgentRun, HypothesesState, Store, StoreError};
+use crate::store::{AgentRun, Fence, HypothesesState, Store, StoreError};
 use crate::tracker::Tracker;
 
 /// Tickets created this recently are asked about: a run that died after a create is
@@ -44,6 +44,8 @@ pub struct HypothesesDeps<'a> {
     pub store: &'a Store,
     pub model: &'a dyn Provider,
     pub tracker: &'a dyn Tracker,
+    /// The run's job lock, checked before each ticket is claimed (`None`: no lock held).
+    pub fence: Option<&'a Fence>,
 }
 
 /// What one pass did, for the run ledger.
@@ -113,6 +115,7 @@ pub async fn run_hypotheses(
         let Some(severity) = cluster.severity.clone() else {
             continue;
         };
+        deps.store.check_fence(deps.fence, now).await?;
         if !deps.store.claim_hypotheses(fp, &ticket_id, now).await? {
             continue;
         }

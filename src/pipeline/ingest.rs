@@ -21,7 +21,7 @@ use crate::mining::TemplateMiner;
 use crate::redact::Redactor;
 use crate::scheduler::RunContext;
 use crate::sources::EventSource;
-use crate::store::{IngestWrite, RollUp, Store, StoreError};
+use crate::store::{CursorAdvance, IngestWrite, RollUp, Store, StoreError};
 
 /// What ingest needs besides its sources.
 pub struct IngestSettings {
@@ -83,6 +83,7 @@ pub async fn run_ingest(
         }
         let key = source.cursor_key();
         let cursor = store.cursor(&key).await?;
+        let read_from = cursor.clone();
         let mut sink = |observed| {
             clusterer.add(&observed);
         };
@@ -101,7 +102,11 @@ pub async fn run_ingest(
                     report.partial_failures.push(format!("{key}: {failure}"));
                 }
                 if let Some(position) = read.cursor {
-                    cursors.push((key, position));
+                    cursors.push(CursorAdvance {
+                        source: key,
+                        read: read_from,
+                        position,
+                    });
                 }
             }
             Err(e) => {
@@ -126,6 +131,7 @@ pub async fn run_ingest(
             aliases: &batch.aliases,
             templates,
             cursors: &cursors,
+            fence: ctx.fence.as_ref(),
             limits: &settings.limits,
             now,
         })

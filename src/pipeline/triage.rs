@@ -17,7 +17,7 @@ use crate::domain::lifecycle::{
 };
 use crate::domain::score::{SeverityPolicy, TierRules};
 use crate::domain::ticket::Ticket;
-use crate::store::{Store, StoreError, StoredTicket};
+use crate::store::{Fence, Store, StoreError, StoredTicket};
 use crate::tracker::{Tracker, TrackerError};
 
 /// Everything the triage and verify runs are configured with.
@@ -55,6 +55,16 @@ pub struct TriageReport {
     pub act: ActReport,
 }
 
+/// Whether a reconcile pass acts, and under which job lock.
+#[derive(Debug, Clone, Copy)]
+pub enum Effects<'a> {
+    /// Plan only: nothing is written anywhere.
+    DryRun,
+    /// Act. Before each tracker call the run's job lock is checked, so a run that lost it
+    /// stops (`None`: no lock is held, as when a test runs the stage directly).
+    Act(Option<&'a Fence>),
+}
+
 /// Triage: score, reconcile every recent cluster (or `only` these), act.
 pub async fn run_triage(
     store: &Store,
@@ -62,14 +72,15 @@ pub async fn run_triage(
     settings: &TriageSettings,
     now: DateTime<Utc>,
     only: Option<&[Fingerprint]>,
-    dry_run: bool,
+    effects: Effects<'_>,
 ) -> Result<TriageReport, TriageError> {
+    let dry_run = matches!(effects, Effects::DryRun);
     let mut report = TriageReport {
         dry_run,
         ..TriageReport::default()
     };
     tracker.prepare().await?;
-    let pending = before_deciding(store, tracker, now, dry_run, &mut report).await?;
+    let pending = before_deciding(store, tracker, now, effects, &mut report).await?;
     let scored = if dry_run {
         assess_clusters(store, &settings.severity, &settings.tiers, now, only).await?
     } else {
@@ -176,8 +187,16 @@ pub async fn run_triage(
             });
         }
     }
-    if !dry_run {
-        act(store, tracker, report.plan.clone(), now, &mut report.act).await?;
+    if let Effects::Act(fence) = effects {
+        act(
+            store,
+            tracker,
+            report.plan.clone(),
+            fence,
+            now,
+            &mut report.act,
+        )
+        .await?;
     }
     Ok(report)
 }
@@ -189,14 +208,14 @@ pub async fn run_verify(
     tracker: &dyn Tracker,
     settings: &TriageSettings,
     now: DateTime<Utc>,
-    dry_run: bool,
+    effects: Effects<'_>,
 ) -> Result<TriageReport, TriageError> {
     let mut report = TriageReport {
-        dry_run,
+        dry_run: matches!(effects, Effects::DryRun),
         ..TriageReport::default()
     };
     tracker.prepare().await?;
-    let pending = before_deciding(store, tracker, now, dry_run, &mut report).await?;
+    let pending = before_deciding(store, tracker, now, effects, &mut report).await?;
     let tickets = store.tickets().await?;
     // Only clusters with a ticket are verified: score those alone.
     let ticketed: Vec<Fingerprint> = tickets.iter().map(|t| t.fingerprint).collect();
@@ -255,8 +274,16 @@ pub async fn run_verify(
                 base_version: Some(stored.version),
             }));
     }
-    if !dry_run {
-        act(store, tracker, report.plan.clone(), now, &mut report.act).await?;
+    if let Effects::Act(fence) = effects {
+        act(
+            store,
+            tracker,
+            report.plan.clone(),
+            fence,
+            now,
+            &mut report.act,
+        )
+        .await?;
     }
     Ok(report)
 }
@@ -266,18 +293,18 @@ async fn before_deciding(
     store: &Store,
     tracker: &dyn Tracker,
     now: DateTime<Utc>,
-    dry_run: bool,
+    effects: Effects<'_>,
     report: &mut TriageReport,
 ) -> Result<HashSet<Fingerprint>, StoreError> {
-    if dry_run {
-        return Ok(store
+    match effects {
+        Effects::DryRun => Ok(store
             .pending_actions()
             .await?
             .into_iter()
             .map(|a| a.fingerprint)
-            .collect());
+            .collect()),
+        Effects::Act(fence) => replay_pending(store, tracker, fence, now, &mut report.act).await,
     }
-    replay_pending(store, tracker, now, &mut report.act).await
 }
 
 impl TriageReport {

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::SharedClock;
-use crate::store::Trigger;
+use crate::store::{Fence, Store, StoreError, Trigger};
 
 /// The jobs of DESIGN §1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -76,6 +76,9 @@ pub struct RunContext {
     pub scheduled_for: DateTime<Utc>,
     pub trigger: Trigger,
     pub clock: SharedClock,
+    /// The run's lock on its job, when the scheduler runs it: writes made for the run check
+    /// it, so a run that lost its lock commits nothing. `None` for a body run directly.
+    pub fence: Option<Fence>,
     pub(crate) stop: CancellationToken,
 }
 
@@ -93,8 +96,25 @@ impl RunContext {
             scheduled_for,
             trigger,
             clock,
+            fence: None,
             stop,
         }
+    }
+
+    /// The same context, holding `fence`.
+    pub fn with_fence(self, fence: Fence) -> Self {
+        Self {
+            fence: Some(fence),
+            ..self
+        }
+    }
+
+    /// Fails with [`StoreError::LeaseLost`] when the run lost its job lock; call it before an
+    /// effect outside the store (a tracker write, a post). Without a fence it passes.
+    pub async fn hold_lock(&self, store: &Store) -> Result<(), StoreError> {
+        store
+            .check_fence(self.fence.as_ref(), self.clock.now())
+            .await
     }
 
     /// True once the run must stop at its next checkpoint (shutdown grace over, lease lost).

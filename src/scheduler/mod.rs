@@ -1,9 +1,11 @@
-//! The scheduler: fires each job on its cron schedule, claims every run in the run ledger so
-//! replicas never run the same tick twice, renews the run's lease while it works, takes over
-//! runs whose holder died, and runs only the latest tick missed during downtime.
+//! The scheduler: fires each job on its cron schedule, takes the job's lock so no two runs of
+//! one job overlap (two ticks, a manual run, another replica), claims every run in the run
+//! ledger so replicas never run the same tick twice, renews both leases while it works,
+//! takes over runs whose holder died, and runs only the latest tick missed during downtime.
 
 mod cron;
 mod job;
+mod liveness;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,7 +18,11 @@ pub use job::{Job, JobError, JobFuture, JobName, JobResult, RunContext};
 
 use crate::clock::SharedClock;
 use crate::metrics::Metrics;
-use crate::store::{RunOutcome, RunStatus, Store, StoreError, Trigger};
+use tracing::Instrument;
+
+use crate::store::{
+    Claimant, Fence, LockAttempt, LockHolder, RunOutcome, RunStatus, Store, StoreError, Trigger,
+};
 
 /// Lease timing.
 #[derive(Debug, Clone, Copy)]
@@ -50,6 +56,8 @@ pub struct Scheduler {
     clock: SharedClock,
     metrics: Arc<Metrics>,
     holder: String,
+    /// The kernel boot this process runs in, stored with its locks (see `liveness`).
+    boot_id: Option<String>,
     lease: LeaseSettings,
 }
 
@@ -66,6 +74,7 @@ impl Scheduler {
             clock,
             metrics,
             holder,
+            boot_id: liveness::boot_id(),
             lease,
         }
     }
@@ -147,13 +156,20 @@ impl Scheduler {
             .execute(job.name, job.job.as_ref(), due, Trigger::Schedule, signals)
             .await?
         {
-            Some(_) => Ok(None),
-            None => Ok(Some(next_tick.min(poll))),
+            Execution::Ran(_) => Ok(None),
+            // Another run of this job (an older tick, a manual run) is still working: this
+            // tick runs once it is done, unless a newer one is due by then.
+            Execution::Busy(holder) => {
+                Ok(Some(next_tick.min(poll).min(
+                    holder.lease_until + chrono::Duration::milliseconds(1),
+                )))
+            }
+            Execution::AlreadyClaimed => Ok(Some(next_tick.min(poll))),
         }
     }
 
-    /// Claims `(job, scheduled_for)` and runs it to the end, renewing the lease meanwhile.
-    /// Returns `None` when another holder has the run, else how it ended.
+    /// Takes the job's lock, claims `(job, scheduled_for)` and runs it to the end, renewing
+    /// both leases meanwhile. Nothing runs when another run holds the job or the tick.
     pub async fn execute(
         &self,
         name: JobName,
@@ -161,9 +177,20 @@ impl Scheduler {
         scheduled_for: DateTime<Utc>,
         trigger: Trigger,
         signals: &StopSignals,
-    ) -> Result<Option<RunOutcome>, StoreError> {
+    ) -> Result<Execution, StoreError> {
         let now = self.clock.now();
-        let Some(attempt) = self
+        let lease_until = now + self.lease.lease;
+        let fence = match self.acquire(name, scheduled_for, now, lease_until).await? {
+            LockAttempt::Held(holder) => return Ok(Execution::Busy(holder)),
+            LockAttempt::Acquired { fence, took_over } => {
+                if let Some(dead) = took_over {
+                    tracing::warn!(job = %name, holder = %dead.holder,
+                        "taking over a job whose holder stopped renewing its lock");
+                }
+                fence
+            }
+        };
+        let claim = self
             .store
             .claim_run(
                 name.as_str(),
@@ -171,15 +198,75 @@ impl Scheduler {
                 trigger,
                 &self.holder,
                 now,
-                now + self.lease.lease,
+                lease_until,
             )
-            .await?
-        else {
-            return Ok(None);
+            .await;
+        let ran = match claim {
+            Ok(Some(attempt)) => {
+                let run = ClaimedRun {
+                    name,
+                    scheduled_for,
+                    trigger,
+                    attempt,
+                    fence: &fence,
+                };
+                let span = tracing::info_span!("run", job = %name, scheduled_for = %scheduled_for, attempt);
+                self.run_claimed(run, job, signals)
+                    .instrument(span)
+                    .await
+                    .map(Execution::Ran)
+            }
+            Ok(None) => Ok(Execution::AlreadyClaimed),
+            Err(e) => Err(e),
         };
-        let span = tracing::info_span!("run", job = %name, scheduled_for = %scheduled_for, attempt);
-        let _enter = span.enter();
-        if attempt > 1 {
+        // A lock lost meanwhile is left to its new holder.
+        let released = self.store.release_job_lock(&fence, self.clock.now()).await;
+        let ran = ran?;
+        released?;
+        Ok(ran)
+    }
+
+    /// Takes the job's lock; a holder that provably died on this machine is expired first.
+    async fn acquire(
+        &self,
+        name: JobName,
+        scheduled_for: DateTime<Utc>,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> Result<LockAttempt, StoreError> {
+        let claimant = Claimant {
+            holder: &self.holder,
+            boot_id: self.boot_id.as_deref(),
+        };
+        let job = name.as_str();
+        let attempt = self
+            .store
+            .acquire_job_lock(job, claimant, scheduled_for, now, lease_until)
+            .await?;
+        match attempt {
+            LockAttempt::Held(holder)
+                if liveness::died_here(&holder, &self.holder, self.boot_id.as_deref()) =>
+            {
+                tracing::warn!(job, holder = %holder.holder,
+                    "the job's holder is no longer running on this machine; taking over");
+                self.store.expire_job_lock(job, &holder, now).await?;
+                self.store
+                    .acquire_job_lock(job, claimant, scheduled_for, now, lease_until)
+                    .await
+            }
+            other => Ok(other),
+        }
+    }
+
+    /// Runs a claimed run's body, then records how it ended.
+    async fn run_claimed(
+        &self,
+        run: ClaimedRun<'_>,
+        job: &dyn Job,
+        signals: &StopSignals,
+    ) -> Result<RunOutcome, StoreError> {
+        let name = run.name;
+        if run.attempt > 1 {
             tracing::warn!("taking over a run whose holder stopped renewing its lease");
         }
         tracing::info!("run started");
@@ -188,17 +275,18 @@ impl Scheduler {
         let run_stop = CancellationToken::new();
         let ctx = RunContext::new(
             name,
-            scheduled_for,
-            trigger,
+            run.scheduled_for,
+            run.trigger,
             self.clock.clone(),
             run_stop.clone(),
-        );
+        )
+        .with_fence(run.fence.clone());
         let outcome = {
             let body = job.run(&ctx);
             tokio::pin!(body);
             tokio::select! {
                 result = &mut body => Some(result),
-                _ = self.heartbeat(name, scheduled_for, &lease_lost) => None,
+                _ = self.heartbeat(&run, &lease_lost) => None,
                 _ = signals.stop.cancelled() => {
                     run_stop.cancel();
                     // Give the body a moment to reach its checkpoint and return cleanly.
@@ -207,6 +295,11 @@ impl Scheduler {
             }
         };
         let outcome = match outcome {
+            Some(Ok(detail)) if run_stop.is_cancelled() => {
+                // A body that returned because it was told to stop did not finish its work.
+                let _ = detail;
+                RunOutcome::Interrupted
+            }
             Some(Ok(detail)) => RunOutcome::Succeeded {
                 detail: Some(detail.to_string()),
             },
@@ -221,14 +314,9 @@ impl Scheduler {
                     started.elapsed(),
                     self.clock.now(),
                 );
-                return Ok(Some(RunOutcome::Interrupted));
+                return Ok(RunOutcome::Interrupted);
             }
             None => RunOutcome::Interrupted,
-        };
-        let outcome = match (&outcome, run_stop.is_cancelled()) {
-            // A body that returned because it was told to stop did not finish its work.
-            (RunOutcome::Succeeded { .. }, true) => RunOutcome::Interrupted,
-            _ => outcome,
         };
         let label = match &outcome {
             RunOutcome::Succeeded { .. } => "succeeded",
@@ -242,7 +330,7 @@ impl Scheduler {
             .store
             .finish_run(
                 name.as_str(),
-                scheduled_for,
+                run.scheduled_for,
                 &self.holder,
                 self.clock.now(),
                 &outcome,
@@ -258,31 +346,32 @@ impl Scheduler {
             took_ms = started.elapsed().as_millis() as u64,
             "run ended"
         );
-        Ok(Some(outcome))
+        Ok(outcome)
     }
 
-    /// Renews the lease every `heartbeat` until it is lost (then resolves).
-    async fn heartbeat(
-        &self,
-        name: JobName,
-        scheduled_for: DateTime<Utc>,
-        lost: &CancellationToken,
-    ) {
+    /// Renews the run's lease and its job lock every `heartbeat` until either is lost
+    /// (then resolves).
+    async fn heartbeat(&self, run: &ClaimedRun<'_>, lost: &CancellationToken) {
         loop {
             let at = self.clock.now() + self.lease.heartbeat;
             self.clock.sleep_until(at).await;
             let now = self.clock.now();
-            match self
-                .store
-                .renew_lease(
-                    name.as_str(),
-                    scheduled_for,
-                    &self.holder,
-                    now,
-                    now + self.lease.lease,
-                )
-                .await
-            {
+            let lease_until = now + self.lease.lease;
+            let renewed = async {
+                let lock = self.store.renew_job_lock(run.fence, lease_until).await?;
+                let ledger = self
+                    .store
+                    .renew_lease(
+                        run.name.as_str(),
+                        run.scheduled_for,
+                        &self.holder,
+                        now,
+                        lease_until,
+                    )
+                    .await?;
+                Ok::<_, StoreError>(lock && ledger)
+            };
+            match renewed.await {
                 Ok(true) => {}
                 Ok(false) => {
                     lost.cancel();
@@ -293,4 +382,25 @@ impl Scheduler {
             }
         }
     }
+}
+
+/// A run this process claimed, with the fence of its job lock.
+struct ClaimedRun<'a> {
+    name: JobName,
+    scheduled_for: DateTime<Utc>,
+    trigger: Trigger,
+    /// 1, plus one for each takeover of this tick.
+    attempt: i64,
+    fence: &'a Fence,
+}
+
+/// How a request to run a job ended.
+#[derive(Debug)]
+pub enum Execution {
+    /// The run happened; how it ended.
+    Ran(RunOutcome),
+    /// Another run holds the job's lock; nothing was done.
+    Busy(LockHolder),
+    /// Another holder claimed or finished this tick; nothing was done.
+    AlreadyClaimed,
 }

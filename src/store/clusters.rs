@@ -3,14 +3,16 @@
 //! `apply_ingest` writes one ingest run — every touched cluster, the new aliases and
 //! templates, and the sources' cursors — in one transaction, so a crash either keeps the
 //! whole run or none of it: a re-read after a crash never counts an event twice.
-//! Ingest is the only writer of counts and runs under the ledger's lease, so the
-//! read-merge-write of a cluster's bounded collections needs no row locks.
+//! Ingest is the only writer of counts, one run at a time under its job lock, and the write
+//! first checks that the run still holds that lock (its fence) and moves each cursor only
+//! from the position the run read; so the read-merge-write of a cluster's bounded
+//! collections needs no row locks, and a run that lost the race commits nothing.
 
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use super::{Store, StoreError, ms, parse_json, time};
+use super::{CursorAdvance, Fence, Store, StoreError, ms, parse_json, time};
 use crate::domain::cluster::{
     ClusterDraft, ClusterIdentity, ClusterIndex, ClusterKind, ClusterLimits, ClusterStats,
 };
@@ -40,8 +42,11 @@ pub struct IngestWrite<'a> {
     pub aliases: &'a [(Fingerprint, Fingerprint)],
     /// Templates that are new or whose count changed, with their creation position.
     pub templates: Vec<(i64, &'a TemplateRecord)>,
-    /// `(source, position)`.
-    pub cursors: &'a [(String, String)],
+    /// Each source's cursor move, checked against what the run read.
+    pub cursors: &'a [CursorAdvance],
+    /// The run's lock on its job: checked first, so a run that lost it commits nothing.
+    /// `None` only outside the scheduler (tests, tools that hold no lock).
+    pub fence: Option<&'a Fence>,
     pub limits: &'a ClusterLimits,
     pub now: DateTime<Utc>,
 }
@@ -90,6 +95,9 @@ impl Store {
     /// Writes one ingest run atomically (see the module doc).
     pub async fn apply_ingest(&self, write: IngestWrite<'_>) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
+        if let Some(fence) = write.fence {
+            super::job_locks::hold_fence_in(&mut tx, fence, write.now).await?;
+        }
         for draft in &write.drafts {
             merge_cluster(&mut tx, draft, write.limits, write.now).await?;
         }
@@ -116,8 +124,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        for (source, position) in write.cursors {
-            super::cursors::save_cursor_in(&mut tx, source, position, write.now).await?;
+        for advance in write.cursors {
+            super::cursors::advance_cursor_in(&mut tx, advance, write.now).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -37,6 +37,7 @@ const STEPS: &[Step] = &[
     shared!(5, "0005_agent"),
     shared!(6, "0006_summaries"),
     shared!(7, "0007_hypotheses"),
+    shared!(8, "0008_job_locks"),
 ];
 
 /// The migrations for one backend, in order.

@@ -7,6 +7,7 @@ mod cursors;
 mod dashboard;
 mod housekeeping;
 mod hypotheses;
+mod job_locks;
 mod migrate;
 mod posted_summaries;
 mod runs;
@@ -23,12 +24,14 @@ use sqlx::{AnyPool, Executor};
 
 pub use agent::{AgentRun, DraftRecord, DraftState};
 pub use clusters::{ClusterRecord, IngestWrite};
+pub use cursors::CursorAdvance;
 pub use dashboard::{
     AgentRunRow, ClusterDetail, ClusterRow, ClusterSort, HourCount, JobRunRow, PullLink, RunsView,
     SERIES_HOURS, TicketLink, TicketStatus, TimelineEntry, hourly_series, sort_rows, ticket_status,
 };
 pub use housekeeping::RollUp;
 pub use hypotheses::{HypothesesRecord, HypothesesState};
+pub use job_locks::{Claimant, Fence, LockAttempt, LockHolder};
 pub use posted_summaries::{FailedPost, PostedSummary};
 pub use runs::{RunOutcome, RunRecord, RunStatus, Trigger};
 pub use tickets::{Claim, StoredTicket, TicketEvent};
@@ -44,6 +47,13 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("corrupt row in {table}: {reason}")]
     Corrupt { table: &'static str, reason: String },
+    #[error("the run lost its lock on {job} to another run; its writes were rolled back")]
+    LeaseLost { job: String },
+    #[error(
+        "the cursor of {cursor_key} moved since this run read it (another run read it too); \
+         this run's writes were rolled back"
+    )]
+    CursorMoved { cursor_key: String },
 }
 
 impl StoreError {

@@ -70,6 +70,7 @@ pub(crate) async fn cluster(
             aliases: &[],
             templates: Vec::new(),
             cursors: &[],
+            fence: None,
             limits: &limits,
             now,
         })

@@ -7,7 +7,7 @@ use triaged::domain::event::{Environment, ErrorEvent, LogLevel, Service, Source,
 use triaged::mining::TemplateMiner;
 use triaged::pipeline::cluster::{ClusterBatch, Clusterer, Observed};
 use triaged::redact::Redactor;
-use triaged::store::{IngestWrite, Store};
+use triaged::store::{CursorAdvance, IngestWrite, Store};
 
 use crate::both_backends;
 use crate::support::TestDb;
@@ -78,13 +78,18 @@ async fn ingest(store: &Store, observed: &[Observed], cursor: &str) -> ClusterBa
         .filter(|(_, r)| !before.contains(&(r.id.0, r.count)))
         .map(|(i, r)| (i as i64, r))
         .collect();
-    let cursors = [("test:source".to_owned(), cursor.to_owned())];
+    let cursors = [CursorAdvance {
+        source: "test:source".to_owned(),
+        read: store.cursor("test:source").await.unwrap(),
+        position: cursor.to_owned(),
+    }];
     store
         .apply_ingest(IngestWrite {
             drafts: batch.drafts.values().collect(),
             aliases: &batch.aliases,
             templates,
             cursors: &cursors,
+            fence: None,
             limits: &limits,
             now: t(100),
         })

@@ -339,6 +339,7 @@ async fn every_page(url: String) {
             aliases: &[(alias, checkout)],
             templates: vec![],
             cursors: &[],
+            fence: None,
             limits: &ClusterLimits::default(),
             now: at(11, 30),
         })

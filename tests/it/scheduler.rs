@@ -1,7 +1,9 @@
-//! Scheduler tests on a driven clock: replicas never double-run a tick, a dead holder's run
-//! is taken over after its lease, and downtime runs only the latest missed tick.
+//! Scheduler tests on a driven clock: replicas never double-run a tick, a tick slower than
+//! its interval never overlaps the next, a dead holder's run is taken over after its lease,
+//! and downtime runs only the latest missed tick.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -210,3 +212,97 @@ both_backends!(downtime_runs_the_latest_missed_tick_once, |db: &TestDb| {
         store.close().await;
     }
 });
+
+/// Holds every run until the test opens its gate, counting runs in flight.
+#[derive(Clone)]
+struct GatedJob {
+    gate: Arc<tokio::sync::Semaphore>,
+    in_flight: Arc<AtomicUsize>,
+    most_in_flight: Arc<AtomicUsize>,
+    ticks: Arc<Mutex<Vec<DateTime<Utc>>>>,
+}
+
+impl Job for GatedJob {
+    fn run<'a>(&'a self, ctx: &'a RunContext) -> JobFuture<'a> {
+        Box::pin(async move {
+            let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            self.most_in_flight.fetch_max(now, Ordering::SeqCst);
+            self.ticks.lock().unwrap().push(ctx.scheduled_for);
+            self.gate.acquire().await.unwrap().forget();
+            self.in_flight.fetch_sub(1, Ordering::SeqCst);
+            Ok(serde_json::json!({}))
+        })
+    }
+}
+
+both_backends!(
+    a_tick_slower_than_its_interval_never_overlaps_the_next,
+    |db: &TestDb| {
+        let url = db.url.clone();
+        async move {
+            let start = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+            let clock = DrivenClock::new(start);
+            let job = GatedJob {
+                gate: Arc::new(tokio::sync::Semaphore::new(0)),
+                in_flight: Arc::default(),
+                most_in_flight: Arc::default(),
+                ticks: Arc::default(),
+            };
+            let signals = StopSignals::default();
+            let mut replicas = Vec::new();
+            let mut stores = Vec::new();
+            for who in ["a", "b"] {
+                let store = Store::open(&url).await.unwrap();
+                stores.push(store.clone());
+                let s = scheduler(store, &clock, who);
+                let (job, signals) = (Arc::new(job.clone()), signals.clone());
+                replicas.push(tokio::spawn(async move {
+                    s.run(every("* * * * *", job), signals).await
+                }));
+            }
+            let store = stores[0].clone();
+            let started = |n: usize| {
+                let ticks = job.ticks.clone();
+                move || {
+                    let ticks = ticks.clone();
+                    async move { ticks.lock().unwrap().len() >= n }
+                }
+            };
+            eventually(20, "the first tick starts", started(1)).await;
+            // Three more ticks come due while the first still runs: none may start.
+            for _ in 0..3 {
+                clock.advance(chrono::Duration::seconds(20));
+                tokio::time::sleep(Duration::from_millis(30)).await;
+            }
+            let next = start + chrono::Duration::minutes(1);
+            assert!(
+                store.run("ingest", next).await.unwrap().is_none(),
+                "the next tick was claimed while the job was busy"
+            );
+            assert_eq!(job.ticks.lock().unwrap().len(), 1);
+            // The slow run ends: the latest due tick runs next, once.
+            job.gate.add_permits(1);
+            eventually(20, "the first tick finishes", || finished(&store, start)).await;
+            for _ in 0..4 {
+                clock.advance(chrono::Duration::seconds(15));
+                tokio::time::sleep(Duration::from_millis(30)).await;
+            }
+            eventually(20, "the next tick starts", started(2)).await;
+            job.gate.add_permits(100);
+            signals.drain.cancel();
+            for r in replicas {
+                r.await.unwrap();
+            }
+            let ticks = job.ticks.lock().unwrap().clone();
+            assert_eq!(job.most_in_flight.load(Ordering::SeqCst), 1, "{ticks:?}");
+            assert_eq!(ticks[0], start);
+            assert_eq!(ticks[1], next, "the tick due when the lock came free");
+            let mut unique = ticks.clone();
+            unique.dedup();
+            assert_eq!(unique, ticks, "a tick ran twice: {ticks:?}");
+            for s in stores {
+                s.close().await;
+            }
+        }
+    }
+);

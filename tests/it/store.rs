@@ -1,7 +1,7 @@
 //! The store conformance suite: the same behaviour on SQLite and Postgres.
 
 use chrono::{TimeZone, Utc};
-use triaged::store::{RunOutcome, RunStatus, Trigger};
+use triaged::store::{CursorAdvance, RunOutcome, RunStatus, StoreError, Trigger};
 
 use crate::both_backends;
 use crate::support::TestDb;
@@ -136,19 +136,40 @@ both_backends!(
     }
 );
 
-both_backends!(cursors_round_trip_and_overwrite, |db: &TestDb| {
+both_backends!(cursors_move_only_from_the_position_read, |db: &TestDb| {
     let url = db.url.clone();
     async move {
         let store = triaged::store::Store::open(&url).await.unwrap();
+        let advance = |read: Option<&str>, position: &str| CursorAdvance {
+            source: "file:/x".into(),
+            read: read.map(str::to_owned),
+            position: position.into(),
+        };
         assert_eq!(store.cursor("file:/x").await.unwrap(), None);
         store
-            .save_cursor("file:/x", "{\"offset\":1}", t(0))
+            .advance_cursor(&advance(None, "{\"offset\":1}"), t(0))
             .await
             .unwrap();
+        // A second run that also read "no cursor" cannot create it again.
+        let again = store
+            .advance_cursor(&advance(None, "{\"offset\":5}"), t(0))
+            .await;
+        assert!(
+            matches!(again, Err(StoreError::CursorMoved { .. })),
+            "{again:?}"
+        );
         store
-            .save_cursor("file:/x", "{\"offset\":9}", t(1))
+            .advance_cursor(&advance(Some("{\"offset\":1}"), "{\"offset\":9}"), t(1))
             .await
             .unwrap();
+        // A run that read the old position cannot move it.
+        let stale = store
+            .advance_cursor(&advance(Some("{\"offset\":1}"), "{\"offset\":7}"), t(2))
+            .await;
+        assert!(
+            matches!(stale, Err(StoreError::CursorMoved { .. })),
+            "{stale:?}"
+        );
         assert_eq!(
             store.cursor("file:/x").await.unwrap().as_deref(),
             Some("{\"offset\":9}")

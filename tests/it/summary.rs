@@ -9,7 +9,7 @@ use chrono::{Duration, TimeZone, Utc};
 use triaged::app::App;
 use triaged::clock::DrivenClock;
 use triaged::config::Config;
-use triaged::scheduler::JobName;
+use triaged::scheduler::{Execution, JobName};
 use triaged::store::{RunOutcome, Trigger};
 use triaged_sandbox::slack::SlackSandbox;
 use triaged_sandbox::teams::TeamsSandbox;
@@ -127,7 +127,7 @@ async fn a_window_is_posted_once_and_one_failing_chat_does_not_stop_the_other() 
         )
         .await
         .unwrap();
-    let Some(RunOutcome::Failed { error }) = first else {
+    let Execution::Ran(RunOutcome::Failed { error }) = first else {
         panic!("{first:?}")
     };
     assert!(
@@ -165,7 +165,7 @@ async fn a_window_is_posted_once_and_one_failing_chat_does_not_stop_the_other() 
         )
         .await
         .unwrap();
-    assert!(again.is_none(), "{again:?}");
+    assert!(matches!(again, Execution::AlreadyClaimed), "{again:?}");
     assert_eq!(chats.teams.posted().len(), 1);
     assert!(chats.slack.posted().is_empty());
     // The next morning's window posts again.
@@ -182,7 +182,7 @@ async fn a_window_is_posted_once_and_one_failing_chat_does_not_stop_the_other() 
         .await
         .unwrap();
     assert!(
-        matches!(outcome, Some(RunOutcome::Succeeded { .. })),
+        matches!(outcome, Execution::Ran(RunOutcome::Succeeded { .. })),
         "{outcome:?}"
     );
     assert_eq!(
@@ -249,7 +249,7 @@ async fn the_model_writes_the_paragraph_only_when_its_numbers_check_out() {
 
     let written = "A quiet night: no errors were recorded in the last 24 hours.";
     model.script(Scripted::Text(written.into()));
-    let Some(RunOutcome::Succeeded { detail }) = run(tick).await else {
+    let Execution::Ran(RunOutcome::Succeeded { detail }) = run(tick).await else {
         panic!("the summary run failed")
     };
     assert!(detail.unwrap_or_default().contains("claude-test"));
@@ -264,7 +264,7 @@ async fn the_model_writes_the_paragraph_only_when_its_numbers_check_out() {
 
     model.script(Scripted::Text("There were 42 errors overnight.".into()));
     let next = tick + Duration::days(1);
-    let Some(RunOutcome::Succeeded { detail }) = run(next).await else {
+    let Execution::Ran(RunOutcome::Succeeded { detail }) = run(next).await else {
         panic!("the summary run failed")
     };
     let detail = detail.unwrap_or_default();

@@ -204,6 +204,7 @@ async fn an_alias_is_not_listed_and_its_page_is_its_clusters() {
             aliases: &[(fp(9), canonical), (alias, canonical)],
             templates: vec![],
             cursors: &[],
+            fence: None,
             limits: &limits,
             now: now(),
         })

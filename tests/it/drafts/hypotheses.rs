@@ -37,6 +37,7 @@ async fn ask(shop: &Shop, settings: &HypothesesSettings) -> HypothesesReport {
         store: &shop.world.store,
         model: shop.model.as_ref(),
         tracker: &shop.world.tracker,
+        fence: None,
     };
     run_hypotheses(&deps, settings, now()).await.unwrap()
 }

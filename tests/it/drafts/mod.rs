@@ -174,6 +174,7 @@ impl Shop {
             model: self.model.as_ref(),
             forge: &self.forge,
             tracker: &self.world.tracker,
+            fence: None,
         };
         let candidates = draft_candidates(&self.world.store, now()).await.unwrap();
         run_drafts(&deps, &self.settings, now(), candidates)

@@ -8,6 +8,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::Utc;
+use triaged::pipeline::triage::{Effects, run_triage};
+use triaged::store::{Claimant, LockAttempt};
 use triaged_sandbox::Fault;
 use triaged_sandbox::linear::IssueSnapshot;
 
@@ -28,12 +30,17 @@ fn spawn_triage(config: &Path, key: &str) -> Child {
         .unwrap()
 }
 
-pub fn finish(mut child: Child) {
+pub fn finish(child: Child) {
+    let status = wait(child);
+    assert!(status.success(), "triaged once triage exited with {status}");
+}
+
+/// Waits (up to a minute) for `child` to exit.
+fn wait(mut child: Child) -> std::process::ExitStatus {
     let deadline = Instant::now() + StdDuration::from_secs(60);
     loop {
         if let Some(status) = child.try_wait().unwrap() {
-            assert!(status.success(), "triaged once triage exited with {status}");
-            return;
+            return status;
         }
         assert!(
             Instant::now() < deadline,
@@ -138,8 +145,13 @@ async fn two_processes_on_one_postgres_open_one_ticket_per_cluster() {
     }
     let first = spawn_triage(&config, &key);
     let second = spawn_triage(&config, &key);
-    finish(first);
-    finish(second);
+    // The job lock lets one of them work; the other does too (after it) or exits 75.
+    let mut codes = [wait(first).code(), wait(second).code()];
+    codes.sort();
+    assert!(
+        codes == [Some(0), Some(0)] || codes == [Some(0), Some(75)],
+        "exit codes {codes:?}"
+    );
     finish(spawn_triage(&config, &key));
     let issues = ours(&w);
     assert_eq!(issues.len(), 3, "{issues:#?}");
@@ -149,4 +161,68 @@ async fn two_processes_on_one_postgres_open_one_ticket_per_cluster() {
     );
     assert_eq!(w.store.tickets().await.unwrap().len(), 3);
     db.cleanup().await;
+}
+
+crate::trial!(
+    multi_thread,
+    a_triage_that_lost_its_lock_calls_the_tracker_for_nothing
+);
+async fn a_triage_that_lost_its_lock_calls_the_tracker_for_nothing() {
+    let db = TestDb::sqlite().await;
+    let mut w = World::new(&db.url).await;
+    w.log_recent("checkout", 3, 20, CRASH, "2.0");
+    let now = Utc::now();
+    w.ingest(now).await;
+    let lease = chrono::Duration::seconds(60);
+    let Ok(LockAttempt::Acquired { fence: paused, .. }) = w
+        .store
+        .acquire_job_lock(
+            "triage",
+            Claimant {
+                holder: "paused",
+                boot_id: None,
+            },
+            now,
+            now,
+            now + lease,
+        )
+        .await
+    else {
+        panic!("the lock was free")
+    };
+    // The paused holder's lease ran out and another run took the job over.
+    let later = now + lease + chrono::Duration::seconds(1);
+    let Ok(LockAttempt::Acquired { .. }) = w
+        .store
+        .acquire_job_lock(
+            "triage",
+            Claimant {
+                holder: "taker",
+                boot_id: None,
+            },
+            later,
+            later,
+            later + lease,
+        )
+        .await
+    else {
+        panic!("no takeover")
+    };
+    w.linear.set_now(now);
+    let stale = run_triage(
+        &w.store,
+        &w.tracker,
+        &w.settings,
+        now,
+        None,
+        Effects::Act(Some(&paused)),
+    )
+    .await;
+    let error = stale.expect_err("a superseded run must stop").to_string();
+    assert!(error.contains("lost its lock on triage"), "{error}");
+    assert!(w.created().is_empty(), "{:#?}", w.created());
+    assert!(w.store.tickets().await.unwrap().is_empty());
+    // The same triage under no stale lock creates the ticket.
+    w.triage(now).await;
+    assert_eq!(w.created().len(), 1, "{:#?}", w.created());
 }

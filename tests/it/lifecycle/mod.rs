@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 use triaged::clock::{DrivenClock, SharedClock};
 use triaged::domain::event::{Environment, Service, UserSalt};
 use triaged::pipeline::ingest::run_ingest;
-use triaged::pipeline::triage::{TriageReport, TriageSettings, run_triage, run_verify};
+use triaged::pipeline::triage::{Effects, TriageReport, TriageSettings, run_triage, run_verify};
 use triaged::redact::Redactor;
 use triaged::scheduler::{JobName, RunContext};
 use triaged::sources::EventSource;
@@ -255,16 +255,29 @@ impl World {
 
     pub async fn triage(&self, now: DateTime<Utc>) -> TriageReport {
         self.linear.set_now(now);
-        run_triage(&self.store, &self.tracker, &self.settings, now, None, false)
-            .await
-            .unwrap()
+        run_triage(
+            &self.store,
+            &self.tracker,
+            &self.settings,
+            now,
+            None,
+            Effects::Act(None),
+        )
+        .await
+        .unwrap()
     }
 
     pub async fn verify(&self, now: DateTime<Utc>) -> TriageReport {
         self.linear.set_now(now);
-        run_verify(&self.store, &self.tracker, &self.settings, now, false)
-            .await
-            .unwrap()
+        run_verify(
+            &self.store,
+            &self.tracker,
+            &self.settings,
+            now,
+            Effects::Act(None),
+        )
+        .await
+        .unwrap()
     }
 
     /// Issues triaged created (not the ones people wrote).

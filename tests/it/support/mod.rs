@@ -106,3 +106,14 @@ where
     }
     panic!("timed out waiting for: {what}");
 }
+
+/// The seed of a randomized test: `TRIAGED_TEST_SEED` when set (to replay a failure), else a
+/// fresh one. Printed on stderr either way, so a failing run says how to replay it.
+pub fn test_seed(test: &str) -> u64 {
+    let seed = std::env::var("TRIAGED_TEST_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(rand_u64);
+    eprintln!("{test}: seed {seed} (TRIAGED_TEST_SEED={seed} replays it)");
+    seed
+}
