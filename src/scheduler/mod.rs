@@ -133,25 +133,11 @@ impl Scheduler {
             return Ok(Some(next_tick));
         };
         let existing = self.store.run(job.name.as_str(), due).await?;
-        let claimable = match &existing {
-            None => true,
-            Some(r) if r.status == RunStatus::Interrupted => true,
-            Some(r) if r.status == RunStatus::Running => {
-                if r.lease_until >= now {
-                    // Someone holds it: check again when its lease would expire.
-                    return Ok(Some(
-                        next_tick
-                            .min(poll)
-                            .min(r.lease_until + chrono::Duration::milliseconds(1)),
-                    ));
-                }
-                true
-            }
-            Some(_) => false, // finished
-        };
-        if !claimable {
+        if existing.is_some_and(|r| matches!(r.status, RunStatus::Succeeded | RunStatus::Failed)) {
             return Ok(Some(next_tick));
         }
+        // Not run yet, interrupted, or running: `execute` finds out whether its holder is
+        // alive (the job lock) and takes over only when it is not.
         match self
             .execute(job.name, job.job.as_ref(), due, Trigger::Schedule, signals)
             .await?

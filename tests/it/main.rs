@@ -19,6 +19,7 @@ mod lifecycle;
 mod oas30;
 mod overlap;
 mod process;
+mod replicas;
 mod sandbox_cli;
 mod sandbox_ingest;
 mod scheduler;
