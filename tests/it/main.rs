@@ -15,6 +15,7 @@ mod github;
 mod http;
 mod ingest;
 mod job_locks;
+mod kill_storm;
 mod lifecycle;
 mod oas30;
 mod overlap;

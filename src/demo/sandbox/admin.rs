@@ -52,9 +52,10 @@ async fn state(State(vendors): State<Arc<Vendors>>) -> Json<Value> {
         .issues()
         .into_iter()
         .map(|i| {
+            let attachments: Vec<&str> = i.attachments.iter().map(|a| a.url.as_str()).collect();
             json!({ "identifier": i.identifier, "title": i.title, "state": i.state_name,
                     "labels": i.labels, "comments": i.comments.len(),
-                    "created_by_api": i.created_by_api })
+                    "attachments": attachments, "created_by_api": i.created_by_api })
         })
         .collect();
     let log_events: serde_json::Map<String, Value> = world::SERVICES

@@ -2,6 +2,7 @@
 //! database), and a macro that runs one test body on both.
 
 pub mod postgres;
+pub mod sandbox;
 
 use sqlx::{Connection, Executor};
 
