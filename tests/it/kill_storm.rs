@@ -33,7 +33,7 @@ struct Tally {
 }
 
 /// A few error shapes with varying numbers, so new clusters keep appearing.
-fn log_lines(rng: &mut StdRng) -> Vec<String> {
+pub(crate) fn log_lines(rng: &mut StdRng) -> Vec<String> {
     let count = rng.random_range(1..20);
     (0..count)
         .map(|_| {
@@ -51,7 +51,7 @@ fn log_lines(rng: &mut StdRng) -> Vec<String> {
 
 /// `triaged <args>` against the sandbox, reading far enough back that every event the
 /// emulators hold is in reach of the first read and of the clean one alike.
-fn storm_command(sandbox: &Sandbox, args: &[&str]) -> std::process::Command {
+pub(crate) fn storm_command(sandbox: &Sandbox, args: &[&str]) -> std::process::Command {
     let mut command = sandbox.command(args);
     command
         .env("TRIAGED__SOURCES__CLOUDWATCH__LOOKBACK", "30days")
@@ -88,7 +88,7 @@ fn run_or_kill(sandbox: &Sandbox, job: &'static str, kill_after: Duration, tally
 }
 
 /// Every job run to its end, in order, each having to succeed.
-fn recover(sandbox: &Sandbox) {
+pub(crate) fn recover(sandbox: &Sandbox) {
     for job in ["ingest", "triage", "verify", "triage", "summary"] {
         let out = storm_command(sandbox, &["once", job]).output().unwrap();
         succeeded(job, &out);
@@ -96,7 +96,7 @@ fn recover(sandbox: &Sandbox) {
 }
 
 /// Events per cluster title (and in all) in a store.
-async fn events_by_title(url: &str) -> BTreeMap<String, u64> {
+pub(crate) async fn events_by_title(url: &str) -> BTreeMap<String, u64> {
     let store = Store::open(url).await.unwrap();
     let clusters = store
         .clusters_seen_since(chrono::DateTime::UNIX_EPOCH)
@@ -112,7 +112,7 @@ async fn events_by_title(url: &str) -> BTreeMap<String, u64> {
 
 /// No duplicate ticket, attachment or pull request in the emulators; one store ticket per
 /// created issue; nothing pending, nothing running.
-async fn assert_exactly_one_of_everything(state: &Value, db_url: &str) {
+pub(crate) async fn assert_exactly_one_of_everything(state: &Value, db_url: &str) {
     let created: Vec<&Value> = state["issues"]
         .as_array()
         .unwrap()

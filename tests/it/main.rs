@@ -11,6 +11,7 @@ mod dashboard;
 mod demo;
 mod deploy;
 mod drafts;
+mod fault_storm;
 mod github;
 mod http;
 mod ingest;
