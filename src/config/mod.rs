@@ -209,7 +209,7 @@ impl JobConfig {
     }
 }
 
-/// The four jobs of DESIGN §1.
+/// The four jobs: ingest, triage, verify, summary.
 #[derive(Debug, Clone)]
 pub struct JobsConfig {
     pub ingest: JobConfig,

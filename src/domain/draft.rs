@@ -1,4 +1,4 @@
-//! Fix drafts as pure rules (DESIGN §5): which cluster may get a drafted fix (score,
+//! Fix drafts as pure rules: which cluster may get a drafted fix (score,
 //! events, an in-app top frame that maps into a configured repository, not an
 //! infrastructure error, budget left, not drafted before), and what the draft pull
 //! request says (evidence, ticket link, test plan, provenance, the human-merge statement).

@@ -1,4 +1,4 @@
-//! The ticket lifecycle of DESIGN §4 as pure decisions: what triaged remembers about each
+//! The ticket lifecycle as pure decisions: what triaged remembers about each
 //! cluster's ticket (`TicketRecord`), what it knows about the cluster now (`ClusterFacts`),
 //! and the `Action`s `reconcile` (triage) and `verify` (auto-close, regression) return.
 //!

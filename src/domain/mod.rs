@@ -7,6 +7,7 @@
 //! - `fingerprint`: `Fingerprint`, the stable cluster id, and the frame normalization rules.
 //! - `lifecycle`: the ticket lifecycle (reconcile, verify) as pure decisions → `Action`s.
 //! - `score`: `Severity` from a `ScoreInput` snapshot under a `SeverityPolicy`.
+//! - `summary`: the morning health summary: its figures, the trend rule, the paragraph.
 //! - `ticket`: a tracker ticket as triaged sees it, and what it asks of the tracker.
 
 pub mod cluster;

@@ -1,4 +1,4 @@
-//! The code host as triaged uses it to propose fixes (DESIGN §5): read files at the
+//! The code host as triaged uses it to propose fixes: read files at the
 //! default branch, create a branch of its own, commit to it, open a DRAFT pull request
 //! with labels, and read a pull request's state and how two commits compare (the verify
 //! job: is the fix merged, is the deployed release at or after it). `github` is the

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 use crate::clock::SharedClock;
 use crate::store::{Fence, Store, StoreError, Trigger};
 
-/// The jobs of DESIGN §1.
+/// The jobs the scheduler runs: ingest, summary, triage, verify.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobName {
     Ingest,

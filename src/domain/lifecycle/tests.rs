@@ -1,4 +1,4 @@
-//! The lifecycle rules of DESIGN §4, one behaviour per test.
+//! The ticket lifecycle rules, one behaviour per test.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 

@@ -1,5 +1,5 @@
 //! Days of traffic through ingest → triage → verify against the Linear emulator. Each
-//! step states the rule of DESIGN §4 it checks.
+//! step states the lifecycle rule it checks.
 
 use chrono::{DateTime, Duration};
 use triaged::domain::lifecycle::Fix;
