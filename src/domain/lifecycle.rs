@@ -17,11 +17,14 @@ use super::score::{Level, Severity};
 use super::ticket::{NewTicket, Ticket, TicketLink, TicketPhase};
 
 mod content;
+mod first_ticket;
 mod fix_release;
+mod human;
 mod ids;
 mod policy;
 mod reconcile;
 mod regression;
+mod title_match;
 mod verify;
 
 pub use content::{TicketLinks, fingerprint_line, ticket_content, ticket_title, truncate};

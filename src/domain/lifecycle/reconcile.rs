@@ -5,13 +5,14 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::content::{stamp, ticket_content, ticket_title};
+use super::content::stamp;
+use super::first_ticket::find_or_create;
+use super::human::sync;
 use super::regression::events_after_close;
 use super::{
-    Action, ActionKind, Closer, Closure, ClusterFacts, Origin, Posted, TicketLinks, TicketRecord,
-    TriagePolicy, stable_uuid,
+    Action, ActionKind, ClusterFacts, Posted, TicketLinks, TicketRecord, TriagePolicy, stable_uuid,
 };
-use crate::domain::ticket::{NewTicket, Ticket, TicketLink, TicketPhase};
+use crate::domain::ticket::{Ticket, TicketPhase};
 
 /// How an existing ticket was recognised as the cluster's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,139 +88,11 @@ pub fn reconcile(
     actions
 }
 
-fn find_or_create(
+pub(super) fn posted_now(
     facts: &ClusterFacts,
-    lookup: &Lookup<'_>,
-    links: &TicketLinks,
-    policy: &TriagePolicy,
+    before: Option<&Posted>,
     now: DateTime<Utc>,
-) -> Option<Action> {
-    if !worth_a_ticket(facts, policy) {
-        return None;
-    }
-    let found = lookup
-        .by_link
-        .map(|t| {
-            (
-                t,
-                MatchedBy::Attachment,
-                "it already carries this cluster's link".to_owned(),
-            )
-        })
-        .or_else(|| {
-            lookup.by_text.map(|t| {
-                (
-                    t,
-                    MatchedBy::Fingerprint,
-                    "its description carries this cluster's fingerprint".to_owned(),
-                )
-            })
-        })
-        .or_else(|| {
-            best_title_match(facts, lookup.open, policy).map(|(t, similarity)| {
-                (
-                    t,
-                    MatchedBy::Title,
-                    format!(
-                        "its title is {:.0} % similar to the cluster's",
-                        similarity * 100.0
-                    ),
-                )
-            })
-        });
-    if let Some((ticket, matched_by, why)) = found {
-        let body = (matched_by == MatchedBy::Title).then(|| {
-            format!(
-                "triaged linked this ticket to the error cluster `{}` ({} events in 24 h, {} users, {} severity) because {why}.\n\nDetails: {}",
-                facts.fingerprint, facts.events_24h, facts.users_24h, facts.severity.level.as_str(), links.cluster_url
-            )
-        });
-        let mut record = new_record(facts, ticket, Origin::Linked(matched_by), now);
-        if ticket.phase != TicketPhase::Open {
-            record.closure = Some(Closure::now(facts, Closer::Human, ticket.phase, now));
-        }
-        record.comments = u32::from(body.is_some());
-        let kind = ActionKind::Link {
-            ticket: ticket.clone(),
-            link: cluster_link(facts, links),
-            matched_by,
-            comment_id: stable_uuid(&["comment", &ticket.id, "0"]),
-            body,
-        };
-        return Some(action(
-            facts,
-            &record,
-            kind,
-            format!("{} matches: {why}", ticket.key),
-            record.clone(),
-        ));
-    }
-    let id = stable_uuid(&["ticket", &facts.fingerprint.to_string()]);
-    let ticket = NewTicket {
-        id: id.clone(),
-        title: ticket_title(facts),
-        description: ticket_content(facts, links),
-        priority: facts.severity.level.linear_priority(),
-        labels: policy.labels.clone(),
-        link: cluster_link(facts, links),
-    };
-    let placeholder = Ticket {
-        id,
-        key: String::new(),
-        url: String::new(),
-        title: ticket.title.clone(),
-        phase: TicketPhase::Open,
-        state_name: String::new(),
-        labels: ticket.labels.clone(),
-    };
-    let record = new_record(facts, &placeholder, Origin::Created, now);
-    let evidence = format!(
-        "score {:.0} ≥ {:.0} and {} events in 24 h ≥ {}; no ticket found by link, fingerprint or title",
-        facts.severity.score, policy.min_score, facts.events_24h, policy.min_events
-    );
-    Some(action(
-        facts,
-        &record,
-        ActionKind::Create { ticket },
-        evidence,
-        record.clone(),
-    ))
-}
-
-/// The attachment that marks a ticket as the cluster's (Linear keeps one per URL).
-fn cluster_link(facts: &ClusterFacts, links: &TicketLinks) -> TicketLink {
-    TicketLink {
-        url: links.cluster_url.clone(),
-        title: format!("triaged cluster {}", facts.fingerprint),
-        subtitle: Some(format!("{}: {}", facts.service, facts.title)),
-    }
-}
-
-fn new_record(
-    facts: &ClusterFacts,
-    ticket: &Ticket,
-    origin: Origin,
-    now: DateTime<Utc>,
-) -> TicketRecord {
-    TicketRecord {
-        ticket_id: ticket.id.clone(),
-        key: ticket.key.clone(),
-        url: ticket.url.clone(),
-        origin,
-        phase: ticket.phase,
-        labels: ticket.labels.clone(),
-        posted: posted_now(facts, None, now),
-        comments: 0,
-        closure: None,
-        fix: None,
-        reopens: 0,
-        flapping: false,
-        human_reopened_after_fix: None,
-        created_at: now,
-    }
-}
-
-fn posted_now(facts: &ClusterFacts, before: Option<&Posted>, now: DateTime<Utc>) -> Posted {
+) -> Posted {
     let mut endpoints = before.map(|p| p.endpoints.clone()).unwrap_or_default();
     let mut releases = before.map(|p| p.releases.clone()).unwrap_or_default();
     for e in facts.endpoint_names() {
@@ -239,118 +112,6 @@ fn posted_now(facts: &ClusterFacts, before: Option<&Posted>, now: DateTime<Utc>)
         endpoints,
         releases,
     }
-}
-
-/// The open ticket whose title is closest to the cluster's, if close enough.
-fn best_title_match<'a>(
-    facts: &ClusterFacts,
-    open: &'a [Ticket],
-    policy: &TriagePolicy,
-) -> Option<(&'a Ticket, f64)> {
-    let ours = normalize_title(&facts.title);
-    let exception = facts.exception_type.as_deref().map(str::to_lowercase);
-    open.iter()
-        .filter(|t| t.phase == TicketPhase::Open)
-        // A ticket that does not name the cluster's exception is not this error, however
-        // alike the other words.
-        .filter(|t| {
-            exception
-                .as_deref()
-                .is_none_or(|e| t.title.to_lowercase().contains(e))
-        })
-        .map(|t| {
-            let theirs = normalize_title(&t.title);
-            let similarity =
-                strsim::jaro_winkler(&ours, &theirs).max(strsim::sorensen_dice(&ours, &theirs));
-            (t, similarity)
-        })
-        .filter(|(_, s)| *s >= policy.link_title_similarity)
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-}
-
-/// Lower case, no `[service]` prefix, no masked variables, single spaces.
-fn normalize_title(title: &str) -> String {
-    let title = title.trim();
-    let title = match title.strip_prefix('[').and_then(|t| t.split_once(']')) {
-        Some((_, rest)) => rest,
-        None => title,
-    };
-    title
-        .replace("<*>", " ")
-        .to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Brings the record in line with what a human did in the tracker. Returns the record as
-/// it now stands and, when something changed, a line saying what.
-pub(super) fn sync(
-    facts: &ClusterFacts,
-    record: &TicketRecord,
-    live: Option<&Ticket>,
-    now: DateTime<Utc>,
-) -> (TicketRecord, Option<String>) {
-    let mut next = record.clone();
-    let Some(live) = live else {
-        if record.phase == TicketPhase::Canceled {
-            return (next, None);
-        }
-        next.phase = TicketPhase::Canceled;
-        next.closure = Some(Closure::now(
-            facts,
-            Closer::Human,
-            TicketPhase::Canceled,
-            now,
-        ));
-        return (
-            next,
-            Some(format!(
-                "{} is gone from the tracker: treated as canceled by a human",
-                record.key
-            )),
-        );
-    };
-    next.labels = live.labels.clone();
-    next.key = live.key.clone();
-    next.url = live.url.clone();
-    if live.phase == record.phase {
-        let changed = next.labels != record.labels;
-        return (
-            next,
-            changed.then(|| format!("{} labels are now: {}", live.key, live.labels.join(", "))),
-        );
-    }
-    next.phase = live.phase;
-    let evidence = match live.phase {
-        TicketPhase::Open => {
-            next.closure = None;
-            next.human_reopened_after_fix = Some(fix_ref(record));
-            format!(
-                "a human reopened {} ({}): it will not be auto-closed again for this fix",
-                live.key, live.state_name
-            )
-        }
-        phase => {
-            next.closure = Some(Closure::now(facts, Closer::Human, phase, now));
-            format!(
-                "a human moved {} to {} ({}) at about {}",
-                live.key,
-                phase.as_str(),
-                live.state_name,
-                stamp(now)
-            )
-        }
-    };
-    (next, Some(evidence))
-}
-
-/// The fix a record is about, or `none` (a human reopen then blocks stale closes too).
-pub(super) fn fix_ref(record: &TicketRecord) -> String {
-    record
-        .fix
-        .as_ref()
-        .map_or_else(|| "none".to_owned(), |f| f.reference.clone())
 }
 
 fn update_if_material(

@@ -5,7 +5,8 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::content::stamp;
-use super::reconcile::{action, fix_ref, reopen_if_regressed, sync};
+use super::human::{fix_ref, sync};
+use super::reconcile::{action, reopen_if_regressed};
 use super::{
     Action, ActionKind, CloseReason, Closer, Closure, ClusterFacts, TicketRecord, TriagePolicy,
     VerifyPolicy, stable_uuid,
