@@ -1,22 +1,37 @@
 //! The file source: JSON lines or plain log lines read from a byte cursor. Handles rotation
 //! and truncation (start again at 0), partial last lines (left for the next run), non-UTF-8
-//! bytes (replaced), and named pipes (read to the end, no cursor).
+//! bytes (replaced), lines longer than `MAX_FILE_LINE_BYTES` (skipped and counted, the
+//! cursor moved past them even while their writer is still writing them) and named pipes
+//! (read to the end, no cursor). Memory per run is bounded by `MAX_BYTES_PER_RUN`.
 
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Seek, SeekFrom};
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+mod lines;
 mod records;
 mod source;
 
+use lines::{Limits, scan_lines};
 pub use records::{MAX_RECORD_BYTES, Record, group_records};
 pub use source::FileSource;
 
 /// At most this many bytes are read from one file per run, so memory stays bounded; the
 /// rest is read by the next run.
 pub const MAX_BYTES_PER_RUN: u64 = 64 * 1024 * 1024;
+
+/// Longest line kept, in bytes, without its line ending; longer lines are skipped and
+/// counted as `LINE_TOO_LONG`. A record is at most `MAX_RECORD_BYTES` and a line is
+/// the smallest record, so the two limits are one number.
+pub const MAX_FILE_LINE_BYTES: usize = MAX_RECORD_BYTES;
+
+/// The bad-input reason under which skipped over-long lines are counted.
+pub const LINE_TOO_LONG: &str = "line_too_long";
+
+// A line of the maximum length, with `\r\n`, must fit in one run's window.
+const _: () = assert!(MAX_FILE_LINE_BYTES as u64 + 2 < MAX_BYTES_PER_RUN);
 
 /// Failures of the file source.
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +56,11 @@ impl FileSourceError {
 pub struct FileCursor {
     pub inode: u64,
     pub offset: u64,
+    /// `offset` is inside a line already skipped as too long: the next run discards bytes
+    /// up to and including the next `\n`. Absent (false) in cursors saved before it existed,
+    /// and not written when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub skip_to_newline: bool,
 }
 
 /// What one read returned.
@@ -52,6 +72,9 @@ pub struct FileBatch {
     pub cursor: Option<FileCursor>,
     /// Lines that were not valid UTF-8 (their bad bytes replaced).
     pub invalid_utf8: u64,
+    /// Lines skipped because they were longer than `MAX_FILE_LINE_BYTES`; each counted once,
+    /// in the run that found it too long.
+    pub too_long: u64,
 }
 
 /// The cursor key under which a file's position is stored.
@@ -65,6 +88,19 @@ pub fn read_new_lines(
     path: &Path,
     cursor: Option<FileCursor>,
 ) -> Result<FileBatch, FileSourceError> {
+    let limits = Limits {
+        line_bytes: MAX_FILE_LINE_BYTES,
+        run_bytes: MAX_BYTES_PER_RUN,
+    };
+    read_new_lines_with(path, cursor, limits)
+}
+
+/// `read_new_lines` with explicit limits (small ones in tests).
+fn read_new_lines_with(
+    path: &Path,
+    cursor: Option<FileCursor>,
+    limits: Limits,
+) -> Result<FileBatch, FileSourceError> {
     let io = |source| FileSourceError::Io {
         path: path.to_path_buf(),
         source,
@@ -72,62 +108,33 @@ pub fn read_new_lines(
     let meta = std::fs::metadata(path).map_err(io)?;
     let mut file = std::fs::File::open(path).map_err(io)?;
     if meta.file_type().is_fifo() {
-        let mut bytes = Vec::new();
-        file.take(MAX_BYTES_PER_RUN)
-            .read_to_end(&mut bytes)
-            .map_err(io)?;
-        let (lines, _, invalid_utf8) = split_lines(&bytes, 0, true);
+        // No cursor: a line too long is skipped within this read only.
+        let scan = scan_lines(file, 0, false, limits, true).map_err(io)?;
         return Ok(FileBatch {
-            lines,
+            lines: scan.lines,
             cursor: None,
-            invalid_utf8,
+            invalid_utf8: scan.invalid_utf8,
+            too_long: scan.too_long,
         });
     }
-    let start = match cursor {
+    let (start, skip_to_newline) = match cursor {
         // Same file, not truncated: continue where we stopped.
-        Some(c) if c.inode == meta.ino() && c.offset <= meta.len() => c.offset,
+        Some(c) if c.inode == meta.ino() && c.offset <= meta.len() => (c.offset, c.skip_to_newline),
         // Rotated or truncated: the file is new to us.
-        _ => 0,
+        _ => (0, false),
     };
     file.seek(SeekFrom::Start(start)).map_err(io)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_BYTES_PER_RUN)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    let (lines, consumed, invalid_utf8) = split_lines(&bytes, start, false);
+    let scan = scan_lines(&mut file, start, skip_to_newline, limits, false).map_err(io)?;
     Ok(FileBatch {
-        lines,
-        invalid_utf8,
+        lines: scan.lines,
+        invalid_utf8: scan.invalid_utf8,
+        too_long: scan.too_long,
         cursor: Some(FileCursor {
             inode: meta.ino(),
-            offset: start + consumed as u64,
+            offset: start + scan.consumed,
+            skip_to_newline: scan.skip_to_newline,
         }),
     })
-}
-
-/// Splits on `\n` (dropping a trailing `\r`), each line with its offset (`base` + its
-/// position in `bytes`). Without `take_partial` a last line with no newline is left unread.
-/// Returns the lines, the bytes consumed and how many lines were not valid UTF-8.
-fn split_lines(bytes: &[u8], base: u64, take_partial: bool) -> (Vec<(u64, String)>, usize, u64) {
-    let mut lines = Vec::new();
-    let mut consumed = 0;
-    let mut invalid = 0;
-    for chunk in bytes.split_inclusive(|b| *b == b'\n') {
-        let complete = chunk.ends_with(b"\n");
-        if !complete && !take_partial {
-            break;
-        }
-        let at = base + consumed as u64;
-        consumed += chunk.len();
-        let line = chunk.strip_suffix(b"\n").unwrap_or(chunk);
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if !line.is_empty() {
-            let text = String::from_utf8_lossy(line);
-            invalid += u64::from(matches!(text, std::borrow::Cow::Owned(_)));
-            lines.push((at, text.into_owned()));
-        }
-    }
-    (lines, consumed, invalid)
 }
 
 #[cfg(test)]
@@ -169,3 +176,6 @@ mod tests {
         assert!(err.to_string().contains("/nonexistent/x.log"));
     }
 }
+
+#[cfg(test)]
+mod long_line_tests;

@@ -23,7 +23,8 @@ pub struct Record {
     pub text: String,
 }
 
-/// Longest record kept, in bytes; further continuation lines are dropped.
+/// Longest record kept, in bytes: the file reader skips longer lines
+/// (`MAX_FILE_LINE_BYTES` is this number) and further continuation lines are dropped.
 pub const MAX_RECORD_BYTES: usize = 256 * 1024;
 
 const CHAIN_MARKERS: &[&str] = &[

@@ -1,11 +1,12 @@
 //! `FileSource`: one log file as an `EventSource` — new records since its byte cursor,
-//! each parsed (JSON or plain text, multi-line stacks) into an event.
+//! each parsed (JSON or plain text, multi-line stacks) into an event. Lines skipped by the
+//! reader are counted in `bad_input` (`invalid_utf8`, `line_too_long`).
 
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use super::{FileCursor, cursor_key, group_records, read_new_lines};
+use super::{FileCursor, LINE_TOO_LONG, cursor_key, group_records, read_new_lines};
 use crate::domain::event::{Environment, Observed, Service, Source, UserSalt};
 use crate::sources::parse::{EventDefaults, parse_message};
 use crate::sources::{EventSource, ReadFuture, Sink, SourceError, SourceRead};
@@ -42,9 +43,9 @@ impl EventSource for FileSource {
                 environment: &self.environment,
                 salt: &self.salt,
             };
-            for _ in 0..batch.invalid_utf8 {
-                read.bad(crate::sources::parse::ParseIssue::InvalidUtf8.as_str());
-            }
+            let invalid_utf8 = crate::sources::parse::ParseIssue::InvalidUtf8.as_str();
+            read.bad_n(invalid_utf8, batch.invalid_utf8);
+            read.bad_n(LINE_TOO_LONG, batch.too_long);
             let path = self.path.display().to_string();
             for record in group_records(batch.lines) {
                 let parsed = parse_message(&record.text);
@@ -73,5 +74,38 @@ impl FileSource {
             reason,
             retryable,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::file::MAX_FILE_LINE_BYTES;
+
+    #[tokio::test]
+    async fn a_line_too_long_is_counted_in_bad_input_and_the_rest_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.log");
+        let long = "x".repeat(MAX_FILE_LINE_BYTES + 1);
+        let log = format!("ERROR first failure\n{long}\nERROR second failure\n");
+        std::fs::write(&path, &log).unwrap();
+        let source = FileSource {
+            path,
+            service: Service::new("shop").unwrap(),
+            environment: Environment::new("prod").unwrap(),
+            salt: UserSalt::new(*b"0123456789abcdef-salt").unwrap(),
+        };
+        let mut events = Vec::new();
+        let mut sink = |o: Observed| events.push(o);
+        let read = source.read(None, Utc::now(), &mut sink).await.unwrap();
+        assert_eq!(
+            read.bad_input.get(LINE_TOO_LONG),
+            Some(&1),
+            "{:?}",
+            read.bad_input
+        );
+        assert_eq!(events.len(), 2);
+        let cursor: FileCursor = serde_json::from_str(read.cursor.as_deref().unwrap()).unwrap();
+        assert_eq!(cursor.offset, log.len() as u64);
     }
 }
