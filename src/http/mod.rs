@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod dashboard;
+mod server;
 pub mod views;
 
 use std::net::SocketAddr;
@@ -16,6 +17,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 
 pub use dashboard::Dashboard;
+pub use server::{CONNECTION_DRAIN_DEADLINE, HEADER_READ_TIMEOUT, Limits, MAX_CONNECTIONS};
 
 use crate::metrics::Metrics;
 use crate::shutdown::Shutdown;
@@ -51,18 +53,27 @@ pub async fn serve(
     serve_on(listener, router, shutdown)
 }
 
-/// Serves on a listener already bound, until `shutdown` resolves.
+/// Serves on a listener already bound, until `shutdown` resolves, with the default
+/// [`Limits`]: a connection that has not sent a request's headers within
+/// [`HEADER_READ_TIMEOUT`] is closed, and once `shutdown` resolves open connections get
+/// [`CONNECTION_DRAIN_DEADLINE`] to finish before they are dropped, so the task always ends.
 pub fn serve_on(
     listener: tokio::net::TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>)> {
+    serve_on_with_limits(listener, router, shutdown, Limits::default())
+}
+
+/// [`serve_on`] with the connection bounds given (tests shorten them).
+pub fn serve_on_with_limits(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    limits: Limits,
+) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>)> {
     let local = listener.local_addr()?;
-    let handle = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(shutdown)
-            .await
-    });
+    let handle = tokio::spawn(server::run(listener, router, shutdown, limits));
     Ok((local, handle))
 }
 

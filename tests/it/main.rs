@@ -14,6 +14,7 @@ mod drafts;
 mod fault_storm;
 mod github;
 mod http;
+mod http_slowloris;
 mod ingest;
 mod job_locks;
 mod kill_storm;
