@@ -57,9 +57,10 @@ impl Store {
         row.as_ref().map(stored).transpose()
     }
 
-    /// Writes the intent of `action` before the tracker is called. A create or link also
-    /// inserts the cluster's ticket row (the claim); any other action requires the row to
-    /// still be at `base_version`.
+    /// Writes the intent of `action` before the tracker is called (re-arming the same
+    /// action's intent if it failed earlier). A create or link also inserts the cluster's
+    /// ticket row (the claim); any other action requires the row to still be at
+    /// `base_version`.
     pub async fn begin_action(
         &self,
         action: &Action,
@@ -80,9 +81,14 @@ impl Store {
                 "intent {id} is still pending for this cluster"
             )));
         }
+        // An intent ids the action (a create by its ticket's id), so deciding the same
+        // action again after it failed for good re-arms that intent: a failure never
+        // blocks the action forever. One that is done stays done.
         let inserted = sqlx::query(
             "INSERT INTO ticket_intents (id, fingerprint, kind, action, status, attempts, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5) ON CONFLICT DO NOTHING",
+             VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5) \
+             ON CONFLICT (id) DO UPDATE SET status = 'pending', action = excluded.action, \
+             updated_at = excluded.updated_at WHERE ticket_intents.status = 'failed'",
         )
         .bind(action.intent_id())
         .bind(&fp)

@@ -4,6 +4,7 @@
 
 pub mod crash;
 mod dry_run;
+mod failed_create;
 mod immediate;
 mod scenarios;
 
