@@ -21,6 +21,9 @@
 //! response that reports an exhausted quota also holds back this vendor's next requests
 //! until the quota resets.
 //!
+//! A response body longer than [`MAX_RESPONSE_BYTES`] is not read: the call fails with
+//! [`HttpError::TooLarge`] (not retried).
+//!
 //! Errors never carry request headers or URLs (tokens and webhook URLs are secrets).
 
 mod call;
@@ -43,6 +46,10 @@ use tokio::sync::Semaphore;
 
 pub use error::{BodyFault, HttpError, decode_json};
 pub use wait::{quota_exhausted_wait, server_requested_wait};
+
+/// Longest response body a vendor call reads (32 MiB): far above any page these APIs
+/// send, and a bound on what a broken or hostile server can make triaged buffer.
+pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
 /// Timeouts, retries and concurrency for one vendor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,6 +164,8 @@ pub fn default_verdict(head: &ResponseHead) -> Verdict {
 pub struct VendorClient {
     vendor: &'static str,
     policy: HttpPolicy,
+    /// Longest response body read; a longer one fails the call (`HttpError::TooLarge`).
+    max_body_bytes: usize,
     client: reqwest::Client,
     permits: Arc<Semaphore>,
     /// Until when the vendor said its quota is spent (from a response's quota headers).
@@ -179,11 +188,18 @@ impl VendorClient {
             })?;
         Ok(VendorClient {
             vendor,
+            max_body_bytes: MAX_RESPONSE_BYTES,
             permits: Arc::new(Semaphore::new(policy.concurrency)),
             policy,
             client,
             quota_pause: Arc::new(Mutex::new(None)),
         })
+    }
+
+    /// The same client with another cap on response bodies (tests use small ones).
+    pub fn with_max_body_bytes(mut self, max_body_bytes: usize) -> Self {
+        self.max_body_bytes = max_body_bytes;
+        self
     }
 
     /// The vendor name used in errors and logs.

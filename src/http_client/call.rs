@@ -137,7 +137,9 @@ impl Call<'_> {
         let response = self.client.client.execute(request).await.map_err(fail)?;
         let head = head_of(&response);
         self.client.note_quota(&head.headers);
-        let body = response.bytes().await.map_err(fail)?;
+        let body = read_body(vendor, response, self.client.max_body_bytes)
+            .await
+            .map_err(|failure| (failure, idempotency))?;
         match judge(head, body) {
             Judged::Done(value) => Ok(value),
             Judged::Failed(failure) => Err((failure, idempotency)),
@@ -166,6 +168,40 @@ impl Call<'_> {
     fn idempotency_of(&self, request: &reqwest::Request) -> Idempotency {
         self.idempotency
             .unwrap_or_else(|| Idempotency::of_method(request.method()))
+    }
+}
+
+/// The whole body, or a failure once it is longer than `limit` bytes (by its
+/// `Content-Length` before reading anything, else as it arrives): a body is never
+/// buffered past the limit.
+async fn read_body(
+    vendor: &'static str,
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Bytes, Failure> {
+    let too_large = || Failure {
+        error: HttpError::TooLarge {
+            vendor,
+            limit_bytes: limit,
+        },
+        retry: RetryWhen::Never,
+        wait: None,
+    };
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut body = bytes::BytesMut::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > limit {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(body.freeze()),
+            Err(e) => return Err(transport_failure(vendor, e)),
+        }
     }
 }
 

@@ -63,6 +63,11 @@ pub enum HttpError {
         vendor: &'static str,
         retry_after: Option<Duration>,
     },
+    #[error("{vendor}: response body longer than {limit_bytes} bytes; not read")]
+    TooLarge {
+        vendor: &'static str,
+        limit_bytes: usize,
+    },
     #[error("{vendor}: response body {fault} at `{path}`: {reason}")]
     Body {
         vendor: &'static str,
@@ -90,7 +95,7 @@ impl HttpError {
     /// wrong shape and bad settings are not.
     pub fn is_retryable(&self) -> bool {
         match self {
-            HttpError::Config { .. } => false,
+            HttpError::Config { .. } | HttpError::TooLarge { .. } => false,
             HttpError::Timeout { .. }
             | HttpError::Connect { .. }
             | HttpError::Transport { .. }
@@ -109,6 +114,7 @@ impl HttpError {
             | HttpError::Transport { vendor, .. }
             | HttpError::Status { vendor, .. }
             | HttpError::RateLimited { vendor, .. }
+            | HttpError::TooLarge { vendor, .. }
             | HttpError::Body { vendor, .. } => vendor,
         }
     }

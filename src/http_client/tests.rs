@@ -1,5 +1,6 @@
 //! The policy against a scripted loopback server.
 
+mod body_cap;
 mod server;
 
 use std::sync::atomic::Ordering;
