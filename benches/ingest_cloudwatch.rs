@@ -72,6 +72,8 @@ async fn run(events: usize) {
             service: "api".to_string(),
         }],
         attempt_timeout: Duration::from_secs(60),
+        // One read of the whole backlog, as before the page cap existed.
+        max_pages_per_run: u32::MAX,
         ..CloudWatchConfig::default()
     };
     let credentials = Credentials::new("AKIDEXAMPLE", "secret", None, None, "bench");

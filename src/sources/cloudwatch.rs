@@ -6,7 +6,8 @@
 //! returned inside the overlap are dropped by id, so late events are caught and nothing is
 //! counted twice. A read that fails part-way returns an error and no cursor: the caller
 //! keeps the old one. Groups are read concurrently (`max_concurrent_groups`), and one
-//! group's failure does not affect the others.
+//! group's failure does not affect the others. A group reads at most `max_pages_per_run`
+//! pages a run; the cursor then holds the page token, and the next run continues there.
 
 mod config;
 mod cursor;
@@ -24,7 +25,7 @@ use aws_sdk_cloudwatchlogs::config::timeout::TimeoutConfig;
 use futures_util::StreamExt;
 
 pub use config::{CloudWatchConfig, DEFAULT_FILTER_PATTERN, LogGroupConfig};
-pub use cursor::{GroupCursor, MAX_SEEN_IDS};
+pub use cursor::{GroupCursor, MAX_SEEN_IDS, WindowResume};
 pub use error::CloudWatchError;
 pub use events::{CURSOR_KEY, CloudWatchEvents};
 
@@ -60,6 +61,8 @@ pub struct GroupBatch {
     pub already_seen: u64,
     /// Events without an id or timestamp, dropped.
     pub skipped: u64,
+    /// `max_pages_per_run` stopped the read; `cursor` continues it next run.
+    pub truncated: bool,
 }
 
 /// The outcome for one group (or, when resolving it failed, one prefix written `prefix*`).
@@ -165,7 +168,8 @@ impl CloudWatchSource {
         (groups, failures)
     }
 
-    /// Reads one group's events since `cursor` (all pages) up to `now_ms`.
+    /// Reads one group's events since `cursor` up to `now_ms` (at most
+    /// `max_pages_per_run` pages).
     pub async fn fetch_group(
         &self,
         group: &ResolvedGroup,

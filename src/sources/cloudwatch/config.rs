@@ -30,6 +30,9 @@ pub struct CloudWatchConfig {
     pub overlap: Duration,
     /// Events per `FilterLogEvents` page (1–10,000).
     pub page_limit: i32,
+    /// Pages read per group per run at most; the next run continues the window from the
+    /// page where this one stopped.
+    pub max_pages_per_run: u32,
     pub max_concurrent_groups: usize,
     /// Attempts per request, the first included (SDK standard retry mode).
     pub max_attempts: u32,
@@ -53,6 +56,7 @@ impl Default for CloudWatchConfig {
             lookback: Duration::from_secs(3600),
             overlap: Duration::from_secs(600),
             page_limit: 10_000,
+            max_pages_per_run: 50,
             max_concurrent_groups: 4,
             max_attempts: 4,
             initial_backoff: Duration::from_secs(1),
@@ -103,6 +107,9 @@ impl CloudWatchConfig {
                 "page_limit {} is not within 1..=10000",
                 self.page_limit
             ));
+        }
+        if self.max_pages_per_run == 0 {
+            problems.push("max_pages_per_run must be at least 1".to_string());
         }
         if self.max_concurrent_groups == 0 || self.max_attempts == 0 {
             problems.push("max_concurrent_groups and max_attempts must be at least 1".to_string());

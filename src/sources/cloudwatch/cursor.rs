@@ -6,6 +6,11 @@
 //! as JSON), at most `MAX_SEEN_IDS` of them. When more arrive within one window, the oldest
 //! timestamps are dropped and `floor_ms` rises past them: the next read starts at the floor,
 //! so such an event may be missed if it arrives very late, but is never counted twice.
+//!
+//! A read stopped by `max_pages_per_run` leaves a `WindowResume`: the window it was
+//! reading and the page token to continue it with. The next run finishes that window
+//! before it starts a new one; the ids seen so far in it stay remembered, so a token the
+//! service no longer accepts is recovered by reading the window again from its start.
 
 use std::collections::BTreeSet;
 
@@ -24,6 +29,19 @@ pub struct GroupCursor {
     /// (event timestamp, id digest) of events returned at or after `high_water - overlap`.
     #[serde(default)]
     seen: BTreeSet<(i64, u64)>,
+    /// A window read part-way (the page cap was reached), to be finished first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume: Option<WindowResume>,
+}
+
+/// Where a window read stopped: the same query continues with `next_token`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowResume {
+    /// The window's start and end (inclusive, epoch ms), as first requested.
+    pub start_ms: i64,
+    pub end_ms: i64,
+    /// `FilterLogEvents`' token for the next page of that window.
+    pub next_token: String,
 }
 
 impl GroupCursor {
@@ -69,9 +87,22 @@ impl GroupCursor {
     /// Marks `[.., read_until_ms]` as read: raises the high-water mark, forgets ids that
     /// fell out of the overlap window, and bounds the id set.
     pub fn advance(&mut self, read_until_ms: i64, overlap_ms: i64) {
+        self.resume = None;
         self.high_water_ms = self.high_water_ms.max(read_until_ms);
         let keep_from = self.high_water_ms.saturating_sub(overlap_ms);
         self.seen = self.seen.split_off(&(keep_from, 0));
+        self.bound_seen();
+    }
+
+    /// Keeps a window read part-way to be continued: the high-water mark stays, every id
+    /// seen in the window is kept (bounded like `advance` does).
+    pub fn pause(&mut self, resume: WindowResume) {
+        self.resume = Some(resume);
+        self.bound_seen();
+    }
+
+    /// At most `MAX_SEEN_IDS` ids: the oldest timestamps go, and the floor rises past them.
+    fn bound_seen(&mut self) {
         while self.seen.len() > MAX_SEEN_IDS {
             let Some(&(oldest, _)) = self.seen.first() else {
                 break;

@@ -55,6 +55,12 @@ impl EventSource for CloudWatchEvents {
                     }
                 };
                 read.bad_n("event without id or timestamp", batch.skipped);
+                if batch.truncated {
+                    read.partial_failures.push(format!(
+                        "log group {}: stopped after {} pages (max_pages_per_run); the next run continues where this one stopped",
+                        batch.log_group, batch.pages
+                    ));
+                }
                 let service = match Service::new(&batch.service) {
                     Ok(s) => s,
                     Err(e) => {

@@ -263,3 +263,96 @@ fn config_defaults_and_validation() {
         "{message}"
     );
 }
+
+/// Reads `group` run after run from the cursor each returned, until a run is not capped.
+async fn read_until_caught_up(
+    source: &CloudWatchSource,
+    group: &ResolvedGroup,
+    mut cursor: Option<GroupCursor>,
+    now: i64,
+) -> (Vec<GroupBatch>, GroupCursor) {
+    let mut runs = Vec::new();
+    loop {
+        // The cursor goes through its stored form between runs, as the daemon keeps it.
+        let stored = cursor.as_ref().map(GroupCursor::to_json);
+        let saved = stored.map(|s| GroupCursor::from_json(&s).expect("cursor"));
+        let batch = source
+            .fetch_group(group, saved.as_ref(), now)
+            .await
+            .expect("read");
+        cursor = Some(batch.cursor.clone());
+        let done = !batch.truncated;
+        runs.push(batch);
+        assert!(runs.len() < 50, "never caught up");
+        if done {
+            return (runs, cursor.expect("cursor"));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_page_cap_stops_a_run_and_the_next_continues_exactly() {
+    let harness = Harness::start(21).await;
+    let now = now();
+    harness.seed("/app/api", 25_000, now - 1000, |i| {
+        format!("ERROR request {i} failed")
+    });
+    let config = CloudWatchConfig {
+        max_pages_per_run: 1,
+        ..harness.config(vec![named("/app/api", "")])
+    };
+    let source = harness.source(&config);
+    let group = &source.resolve_groups().await.0[0];
+    let (runs, cursor) = read_until_caught_up(&source, group, None, now).await;
+    assert!(runs.len() >= 3, "{} runs for 25,000 events", runs.len());
+    assert!(runs.iter().all(|r| r.pages == 1), "one page a run");
+    assert!(runs[..runs.len() - 1].iter().all(|r| r.truncated));
+    let records: Vec<CloudWatchRecord> = runs.into_iter().flat_map(|r| r.records).collect();
+    assert_eq!(records.len(), 25_000, "no event twice");
+    assert_eq!(distinct_ids(&records), 25_000, "no event missed");
+    assert!(cursor.resume.is_none());
+    assert_eq!(cursor.high_water_ms, now);
+
+    // Caught up: later runs read the overlap again (page by page too) and keep nothing.
+    let (again, _) = read_until_caught_up(&source, group, Some(cursor), now + MINUTE).await;
+    assert!(again.iter().all(|r| r.records.is_empty()));
+    assert!(again.iter().map(|r| r.already_seen).sum::<u64>() >= 25_000);
+}
+
+#[tokio::test]
+async fn a_refused_page_token_reads_the_window_again_without_counting_twice() {
+    let harness = Harness::start(22).await;
+    let now = now();
+    harness.seed("/app/api", 25_000, now - 1000, |i| {
+        format!("ERROR request {i} failed")
+    });
+    let config = CloudWatchConfig {
+        max_pages_per_run: 1,
+        ..harness.config(vec![named("/app/api", "")])
+    };
+    let source = harness.source(&config);
+    let group = &source.resolve_groups().await.0[0];
+    let first = source.fetch_group(group, None, now).await.expect("run 1");
+    assert!(first.truncated);
+    let mut cursor = first.cursor.clone();
+    cursor
+        .resume
+        .as_mut()
+        .expect("a window to finish")
+        .next_token = "expired".into();
+    let (runs, _) = read_until_caught_up(&source, group, Some(cursor), now).await;
+    let mut records = first.records;
+    records.extend(runs.into_iter().flat_map(|r| r.records));
+    assert_eq!(records.len(), 25_000, "no event twice");
+    assert_eq!(distinct_ids(&records), 25_000);
+}
+
+#[test]
+fn a_page_cap_of_zero_is_refused_by_name() {
+    let config = CloudWatchConfig {
+        max_pages_per_run: 0,
+        ..CloudWatchConfig::default()
+    };
+    let err = config.validate().expect_err("zero pages");
+    assert!(err.to_string().contains("max_pages_per_run"), "{err}");
+}
