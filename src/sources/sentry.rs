@@ -56,6 +56,10 @@ pub enum SentryError {
         #[source]
         source: HttpError,
     },
+    #[error(
+        "listing Sentry issues: page {page} links back to a page already read (cursor {cursor:?}); the listing is retried next run"
+    )]
+    CursorCycle { page: u32, cursor: String },
     #[error("Sentry issue {issue_id}: updating its status failed: {source}")]
     UpdateIssue {
         issue_id: String,
@@ -73,6 +77,8 @@ impl SentryError {
             SentryError::ListPage { source, .. } | SentryError::UpdateIssue { source, .. } => {
                 source.is_retryable()
             }
+            // Sentry's pagination went wrong on its side; a later listing may not.
+            SentryError::CursorCycle { .. } => true,
             SentryError::Config(_)
             | SentryError::Unauthorized { .. }
             | SentryError::OrgNotFound { .. }
@@ -133,7 +139,8 @@ pub struct SentryPullReport {
     pub events_degraded: usize,
     /// Events that could not be fetched, decoded or converted.
     pub events_unreadable: usize,
-    /// The listing stopped at `max_issues_per_run`; the next run continues it.
+    /// The listing stopped at `max_issues_per_run` or `max_pages_per_run`; the next run
+    /// continues it.
     pub truncated: bool,
     /// The first problems met, for the run ledger (bounded).
     pub problems: Vec<String>,

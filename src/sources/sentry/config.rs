@@ -33,6 +33,9 @@ pub struct SentryConfig {
     /// Issues read per run at most, rounded up to whole pages of 100 (most recently seen
     /// first); the next run continues the listing where this one stopped.
     pub max_issues_per_run: usize,
+    /// Issue-list pages read per run at most (pages of repeated or unreadable items count
+    /// too); the next run continues the listing where this one stopped.
+    pub max_pages_per_run: u32,
     /// Project slug → service name; unmapped projects are their own service.
     pub services: BTreeMap<String, String>,
     pub http: HttpPolicy,
@@ -49,6 +52,7 @@ impl Default for SentryConfig {
             environment: None,
             lookback: Duration::from_secs(24 * 3600),
             max_issues_per_run: 500,
+            max_pages_per_run: 20,
             services: BTreeMap::new(),
             http: HttpPolicy::default(),
         }
@@ -82,6 +86,9 @@ impl SentryConfig {
         }
         if self.max_issues_per_run == 0 {
             problems.push("max_issues_per_run must be at least 1".to_owned());
+        }
+        if self.max_pages_per_run == 0 {
+            problems.push("max_pages_per_run must be at least 1".to_owned());
         }
         if let Err(e) = self.http.validate() {
             problems.push(format!("http: {e}"));

@@ -50,8 +50,8 @@ impl EventSource for SentryEvents {
             }
             if report.truncated {
                 read.partial_failures.push(format!(
-                    "issue listing stopped at max_issues_per_run after {} issues; the next run continues it",
-                    report.issues_listed
+                    "issue listing stopped after {} issues on {} pages (max_issues_per_run or max_pages_per_run); the next run continues it",
+                    report.issues_listed, report.pages
                 ));
             }
             read.cursor = Some(batch.cursor.to_json());

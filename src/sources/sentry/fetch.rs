@@ -1,6 +1,8 @@
 //! The Sentry source's run (list, read latest events, advance the cursor), the paginated
 //! issue list, and the status update.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use serde_json::Value;
 
@@ -116,7 +118,8 @@ fn is_issue_id(id: &str) -> bool {
 }
 
 /// The pages of `is:unresolved … lastSeen:>=since` from `from.page_cursor` (empty = the
-/// first page) until the end, or until `max_issues_per_run` is reached at a page end.
+/// first page) until the end, or until `max_issues_per_run` or `max_pages_per_run` is
+/// reached at a page end. A next-page cursor already followed is a cycle: an error.
 async fn list_issues(
     source: &SentrySource,
     now: DateTime<Utc>,
@@ -152,7 +155,10 @@ async fn list_issues(
     );
     let mut issues: Vec<ApiIssue> = Vec::new();
     let mut page_cursor = Some(from.page_cursor.clone()).filter(|c| !c.is_empty());
+    let mut followed: HashSet<String> = page_cursor.iter().cloned().collect();
+    let mut pages_this_listing = 0u32;
     let listing = loop {
+        pages_this_listing += 1;
         report.pages += 1;
         let page = report.pages;
         let (head, items) = source
@@ -198,10 +204,19 @@ async fn list_issues(
             .get("link")
             .and_then(|l| l.to_str().ok())
             .and_then(next_cursor);
-        // A cursor that does not move would loop forever.
-        let next = next.filter(|n| page_cursor.as_deref() != Some(n.as_str()));
+        if let Some(next) = &next
+            && !followed.insert(next.clone())
+        {
+            return Err(SentryError::CursorCycle {
+                page,
+                cursor: next.chars().take(80).collect(),
+            });
+        }
         match next {
-            Some(next) if issues.len() >= config.max_issues_per_run => {
+            Some(next)
+                if issues.len() >= config.max_issues_per_run
+                    || pages_this_listing >= config.max_pages_per_run =>
+            {
                 report.truncated = true;
                 break Listing::Partial(Resume {
                     since,

@@ -271,19 +271,35 @@ async fn bad_json_is_counted_and_names_the_vendor() {
     );
 }
 
-crate::trial!(current_thread, a_capped_run_is_continued_by_the_next);
-async fn a_capped_run_is_continued_by_the_next() {
+crate::trial!(
+    current_thread,
+    a_run_capped_by_issues_is_continued_by_the_next
+);
+async fn a_run_capped_by_issues_is_continued_by_the_next() {
+    capped_runs_continue(|rig| SentryConfig {
+        max_issues_per_run: 100,
+        ..config(rig)
+    })
+    .await;
+}
+
+crate::trial!(
+    current_thread,
+    a_run_capped_by_pages_is_continued_by_the_next
+);
+async fn a_run_capped_by_pages_is_continued_by_the_next() {
+    capped_runs_continue(|rig| SentryConfig {
+        max_pages_per_run: 1,
+        ..config(rig)
+    })
+    .await;
+}
+
+/// 250 issues, a cap of one page a run: three runs read each issue exactly once.
+async fn capped_runs_continue(capped: impl Fn(&Rig) -> SentryConfig) {
     let rig = rig(7).await;
     let ids = seed_issues(&rig.sandbox, 250, t0() - Duration::minutes(10), 1);
-    let source = SentrySource::new(
-        &SentryConfig {
-            max_issues_per_run: 100,
-            ..config(&rig)
-        },
-        TOKEN,
-        salt(),
-    )
-    .expect("source");
+    let source = SentrySource::new(&capped(&rig), TOKEN, salt()).expect("source");
     let mut cursor = SentryCursor::default();
     let mut seen: BTreeMap<String, u64> = BTreeMap::new();
     let mut truncated = Vec::new();
@@ -297,6 +313,7 @@ async fn a_capped_run_is_continued_by_the_next() {
         cursor = next;
     }
     assert_eq!(truncated, [true, true, false]);
+    assert_eq!(list_requests(&rig), 3, "one page a run");
     assert_eq!(seen.len(), 250);
     assert!(ids.iter().all(|id| seen.get(id) == Some(&1)));
     assert!(cursor.resume().is_none());
@@ -326,4 +343,56 @@ async fn resolves_an_issue() {
         .await
         .expect_err("404");
     assert!(missing.to_string().contains("999"));
+}
+
+crate::trial!(
+    current_thread,
+    a_cursor_cycle_fails_the_listing_instead_of_looping
+);
+async fn a_cursor_cycle_fails_the_listing_instead_of_looping() {
+    use axum::extract::Query;
+    use axum::http::HeaderMap;
+    // Page 1 links to cursor a, a to b, b back to a: a server bug that must not loop.
+    async fn pages(Query(q): Query<BTreeMap<String, String>>) -> (HeaderMap, String) {
+        let next = match q.get("cursor").map(String::as_str) {
+            None => "0:a:0",
+            Some("0:a:0") => "0:b:0",
+            Some(_) => "0:a:0",
+        };
+        let mut headers = HeaderMap::new();
+        let link = format!(
+            "<http://x/>; rel=\"previous\"; results=\"false\"; cursor=\"0:0:1\", \
+             <http://x/>; rel=\"next\"; results=\"true\"; cursor=\"{next}\""
+        );
+        headers.insert("link", link.parse().unwrap());
+        (headers, "[]".to_owned())
+    }
+    let app = axum::Router::new().route(
+        &format!("/api/0/organizations/{ORG}/issues/"),
+        axum::routing::get(pages),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let config = SentryConfig {
+        base_url: format!("http://{addr}"),
+        org: ORG.to_owned(),
+        http: fast_policy(),
+        max_pages_per_run: 1_000,
+        ..SentryConfig::default()
+    };
+    let source = SentrySource::new(&config, TOKEN, salt()).expect("source");
+    let err = tokio::time::timeout(
+        StdDuration::from_secs(10),
+        source.pull(&SentryCursor::default(), t0()),
+    )
+    .await
+    .expect("the listing ended")
+    .expect_err("a cycle");
+    assert!(
+        matches!(err, SentryError::CursorCycle { page: 3, .. }),
+        "{err}"
+    );
+    assert!(err.is_retryable());
+    assert!(err.to_string().contains("0:a:0"), "{err}");
 }
