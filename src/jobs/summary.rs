@@ -1,7 +1,8 @@
 //! The summary job: the health summary of the 24 h ending at the scheduled tick, posted to
-//! every destination and recorded. The run ledger makes it once per tick; a destination
-//! that fails does not stop the others, and its error (with the chat's answer) is the
-//! run's error.
+//! every destination and recorded. The run ledger makes it once per tick, and each
+//! destination is claimed in the store before it is posted to, so a run that takes over an
+//! interrupted one posts a window to a chat at most once. A destination that fails does
+//! not stop the others, and its error (with the chat's answer) is the run's error.
 
 use std::sync::Arc;
 
@@ -13,8 +14,8 @@ use crate::agent::Provider;
 use crate::domain::summary::{HealthSummary, Paragraph, ParagraphAuthor};
 use crate::notify::{Destination, post_all};
 use crate::pipeline::report::{health_summary, write_paragraph};
-use crate::scheduler::{Job, JobFuture, RunContext};
-use crate::store::{FailedPost, PostedSummary, Store};
+use crate::scheduler::{Job, JobError, JobFuture, RunContext};
+use crate::store::{FailedPost, PostOutcome, PostedSummary, Store};
 
 pub struct SummaryJob {
     pub store: Store,
@@ -37,6 +38,8 @@ pub struct SummaryJobReport {
     pub paragraph_fallback: Option<String>,
     /// The destinations posted to.
     pub posted: Vec<String>,
+    /// Destinations an earlier run of this window posted to (or may have): left alone.
+    pub already_posted: Vec<String>,
     /// Whether the posted summary was recorded in the store.
     pub recorded: bool,
 }
@@ -53,17 +56,41 @@ impl Job for SummaryJob {
             let paragraph = choice.paragraph;
             // A run that lost its lock to another run of this tick posts nothing.
             ctx.hold_lock(&self.store).await?;
-            let results = post_all(&self.destinations, &summary, &paragraph).await;
+            let (to_post, already_posted) = self.claim_destinations(ctx).await?;
+            let results = post_all(&to_post, &summary, &paragraph).await;
             let mut posted = Vec::new();
             let mut failed = Vec::new();
             for (name, result) in results {
+                let outcome = match &result {
+                    Ok(()) => PostOutcome::Posted,
+                    Err(e) if e.may_have_posted() => PostOutcome::Unknown,
+                    Err(_) => PostOutcome::NotPosted,
+                };
+                self.finish_post(ctx, &name, outcome).await;
                 match result {
                     Ok(()) => posted.push(name),
                     Err(e) => failed.push(FailedPost {
+                        error: if outcome == PostOutcome::Unknown {
+                            format!("{e} (it may have been posted; it is not posted again)")
+                        } else {
+                            e.to_string()
+                        },
                         destination: name,
-                        error: e.to_string(),
                     }),
                 }
+            }
+            if to_post.is_empty() {
+                return detail(&SummaryJobReport {
+                    window_end: ctx.scheduled_for,
+                    events: summary.events,
+                    previous_events: summary.previous_events,
+                    quiet: summary.is_quiet(),
+                    paragraph_by: "none".to_owned(),
+                    paragraph_fallback: None,
+                    posted,
+                    already_posted,
+                    recorded: false,
+                });
             }
             let author = match &paragraph.author {
                 ParagraphAuthor::Template => "template".to_owned(),
@@ -89,6 +116,7 @@ impl Job for SummaryJob {
                 paragraph_by: author,
                 paragraph_fallback: choice.fallback,
                 posted,
+                already_posted,
                 recorded,
             })
         })
@@ -96,6 +124,40 @@ impl Job for SummaryJob {
 }
 
 impl SummaryJob {
+    /// Claims each destination for this window before anything is posted; those an
+    /// earlier run of the window posted to, or may have, are returned apart.
+    async fn claim_destinations(
+        &self,
+        ctx: &RunContext,
+    ) -> Result<(Vec<Destination>, Vec<String>), JobError> {
+        let mut to_post = Vec::new();
+        let mut already_posted = Vec::new();
+        for destination in &self.destinations {
+            let claimed = self
+                .store
+                .claim_summary_post(ctx.scheduled_for, destination.name(), ctx.clock.now())
+                .await?;
+            if claimed {
+                to_post.push(destination.clone());
+            } else {
+                already_posted.push(destination.name().to_owned());
+            }
+        }
+        Ok((to_post, already_posted))
+    }
+
+    /// Records how a post ended. A store hiccup leaves the claim in place, so the
+    /// destination is not posted again: logged, not the run's failure.
+    async fn finish_post(&self, ctx: &RunContext, destination: &str, outcome: PostOutcome) {
+        let finished = self
+            .store
+            .finish_summary_post(ctx.scheduled_for, destination, outcome, ctx.clock.now())
+            .await;
+        if let Err(error) = finished {
+            tracing::warn!(%error, destination, "how the summary post ended could not be recorded");
+        }
+    }
+
     /// Records what was posted. What was posted stays posted: a store hiccup here is
     /// logged, not the run's failure.
     async fn record(

@@ -153,6 +153,29 @@ impl NotifyError {
         }
     }
 
+    /// Whether the chat may have taken the post although the call failed: its answer was
+    /// lost (timeout, cut connection), garbled (a 2xx whose body is not the success
+    /// answer), or a server error other than 503. Such a post is never made again, so a
+    /// window reaches a chat at most once.
+    pub fn may_have_posted(&self) -> bool {
+        let unclear =
+            |status: u16| (200..300).contains(&status) || (status >= 500 && status != 503);
+        match self {
+            NotifyError::Config { .. } => false,
+            NotifyError::Rejected { status, .. } => unclear(*status),
+            NotifyError::Http { source, .. } => match source {
+                HttpError::Config { .. }
+                | HttpError::Connect { .. }
+                | HttpError::RateLimited { .. } => false,
+                HttpError::Timeout { .. }
+                | HttpError::Transport { .. }
+                | HttpError::Body { .. }
+                | HttpError::TooLarge { .. } => true,
+                HttpError::Status { status, .. } => unclear(*status),
+            },
+        }
+    }
+
     /// The destination's name.
     pub fn destination(&self) -> &str {
         match self {

@@ -78,7 +78,9 @@ impl Notifier {
         Bytes::from(body.unwrap_or_default())
     }
 
-    /// Posts once (with the policy's retries). Slack must answer 200 `ok`, Teams 200 or 202.
+    /// Posts once. Slack must answer 200 `ok`, Teams 200 or 202. Webhooks take no
+    /// idempotency key, so only failures that surely did not post (no connection, 429,
+    /// 503) are retried; a timeout or a cut connection may have posted, and is not.
     pub async fn post(
         &self,
         summary: &HealthSummary,
@@ -89,7 +91,7 @@ impl Notifier {
         let kind = self.kind;
         let answer = self
             .client
-            .with_idempotency(Idempotency::Safe)
+            .with_idempotency(Idempotency::Unsafe)
             .send_with(
                 |client| {
                     client

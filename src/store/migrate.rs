@@ -38,6 +38,7 @@ const STEPS: &[Step] = &[
     shared!(6, "0006_summaries"),
     shared!(7, "0007_hypotheses"),
     shared!(8, "0008_job_locks"),
+    shared!(9, "0009_summary_posts"),
 ];
 
 /// The migrations for one backend, in order.

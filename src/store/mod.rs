@@ -12,6 +12,7 @@ mod migrate;
 mod posted_summaries;
 mod runs;
 mod summary;
+mod summary_posts;
 #[cfg(test)]
 pub(crate) mod testing;
 mod tickets;
@@ -34,6 +35,7 @@ pub use hypotheses::{HypothesesRecord, HypothesesState};
 pub use job_locks::{Claimant, Fence, LockAttempt, LockHolder};
 pub use posted_summaries::{FailedPost, PostedSummary};
 pub use runs::{RunOutcome, RunRecord, RunStatus, Trigger};
+pub use summary_posts::PostOutcome;
 pub use tickets::{Claim, StoredTicket, TicketEvent};
 
 /// Failures of the store adapter.

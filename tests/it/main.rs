@@ -29,6 +29,7 @@ mod scheduler;
 mod sentry;
 mod store;
 mod summary;
+mod summary_once;
 
 fn main() {
     harness::main();

@@ -323,3 +323,47 @@ both_backends!(posted_summaries_round_trip_newest_first, |db: &TestDb| {
         assert_eq!(store.summaries(10).await.unwrap(), [tuesday, rewritten]);
     }
 });
+
+both_backends!(
+    a_summary_post_is_claimed_once_per_window_and_destination,
+    |db: &TestDb| {
+        use triaged::store::PostOutcome;
+        let url = db.url.clone();
+        async move {
+            let store = triaged::store::Store::open(&url).await.unwrap();
+            let window = t(0);
+            assert!(store.claim_summary_post(window, "ops", t(1)).await.unwrap());
+            assert!(
+                !store.claim_summary_post(window, "ops", t(1)).await.unwrap(),
+                "claimed while posting"
+            );
+            assert!(store.claim_summary_post(window, "eng", t(1)).await.unwrap());
+            assert!(store.claim_summary_post(t(60), "ops", t(1)).await.unwrap());
+            store
+                .finish_summary_post(window, "ops", PostOutcome::Posted, t(2))
+                .await
+                .unwrap();
+            store
+                .finish_summary_post(window, "eng", PostOutcome::Unknown, t(2))
+                .await
+                .unwrap();
+            store
+                .finish_summary_post(t(60), "ops", PostOutcome::NotPosted, t(2))
+                .await
+                .unwrap();
+            assert!(
+                !store.claim_summary_post(window, "ops", t(3)).await.unwrap(),
+                "posted"
+            );
+            assert!(
+                !store.claim_summary_post(window, "eng", t(3)).await.unwrap(),
+                "may have been posted"
+            );
+            assert!(
+                store.claim_summary_post(t(60), "ops", t(3)).await.unwrap(),
+                "surely not posted: claimable again"
+            );
+            store.close().await;
+        }
+    }
+);
