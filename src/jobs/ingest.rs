@@ -43,6 +43,14 @@ impl Job for IngestJob {
             let now = self.clock.now();
             let ingest = run_ingest(&self.store, &self.sources, &self.settings, now, ctx).await?;
             self.count(&ingest);
+            // A run that could read none of its sources did nothing: it failed.
+            if ingest.sources_read == 0 && !ingest.failed_sources.is_empty() {
+                return Err(format!(
+                    "no source could be read ({}); each is read again next run",
+                    ingest.source_errors.join("; ")
+                )
+                .into());
+            }
             let immediate_triage = match &self.triage {
                 Some((tracker, settings)) => {
                     self.triage_critical(tracker.as_ref(), settings, &ingest, ctx, now)

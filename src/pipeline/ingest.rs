@@ -46,6 +46,8 @@ pub struct IngestReport {
     /// Bad input (skipped or degraded), by source and reason.
     pub bad_input: BTreeMap<String, BTreeMap<String, u64>>,
     pub failed_sources: Vec<String>,
+    /// Why each failed source failed: `key: reason`, in the order of `failed_sources`.
+    pub source_errors: Vec<String>,
     /// Parts of sources that could not be read (one log group, one page).
     pub partial_failures: Vec<String>,
     pub roll_up: RollUp,
@@ -113,6 +115,7 @@ pub async fn run_ingest(
                 let dropped = clusterer.rollback();
                 tracing::warn!(source = %key, error = %e, dropped, retryable = e.is_retryable(),
                     "source failed; it is read again next run");
+                report.source_errors.push(format!("{key}: {}", e.reason));
                 report.failed_sources.push(key);
             }
         }

@@ -112,12 +112,18 @@ fn the_daemon_runs_against_the_sandbox_as_another_process() {
     let injected = sandbox.state()["faults_injected"].clone();
     assert!(injected["cloudwatch"].as_u64().unwrap() > 0, "{injected}");
     assert!(injected["sentry"].as_u64().unwrap() > 0, "{injected}");
-    let told = String::from_utf8_lossy(&failing.stdout);
+    let logged = String::from_utf8_lossy(&failing.stderr);
+    assert_eq!(
+        failing.status.code(),
+        Some(1),
+        "a run that read nothing failed: {logged}"
+    );
     assert!(
-        told.contains("sentry:acme")
-            && told.contains("/ecs/search")
-            && told.contains("\"events\":0"),
-        "the run names every source it could not read: {told}"
+        logged.contains("ingest: failed: no source could be read (")
+            && logged.contains("sentry:acme")
+            && logged.contains("no log group could be read")
+            && logged.contains("/ecs/search"),
+        "the run names every source it could not read, and why: {logged}"
     );
 
     let mut sandbox = sandbox;

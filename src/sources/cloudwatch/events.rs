@@ -1,16 +1,16 @@
 //! `CloudWatchEvents`: the CloudWatch source as an `EventSource` — every configured log
 //! group read from its own cursor (one JSON map under the key `cloudwatch`), each message
 //! parsed into an event. A group that fails keeps its old cursor and is reported; the
-//! others are delivered.
+//! others are delivered. When no group could be read at all, the source failed.
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 
-use super::{CloudWatchSource, GroupCursor};
+use super::{CloudWatchError, CloudWatchSource, GroupCursor, GroupFetch};
 use crate::domain::event::{Environment, Observed, Service, Source, UserSalt};
 use crate::sources::parse::{EventDefaults, parse_message};
-use crate::sources::{EventSource, ReadFuture, Sink, SourceRead};
+use crate::sources::{EventSource, ReadFuture, Sink, SourceError, SourceRead};
 
 /// The cursor key of the CloudWatch source.
 pub const CURSOR_KEY: &str = "cloudwatch";
@@ -41,11 +41,14 @@ impl EventSource for CloudWatchEvents {
                 .filter_map(|(group, c)| Some((group.clone(), GroupCursor::from_json(c).ok()?)))
                 .collect();
             let mut next = saved.clone();
-            for fetch in self
+            let fetches = self
                 .source
                 .fetch_all(&cursors, now.timestamp_millis())
-                .await
-            {
+                .await;
+            if let Some(error) = none_readable(&self.cursor_key(), &fetches) {
+                return Err(error);
+            }
+            for fetch in fetches {
                 let batch = match fetch.result {
                     Ok(batch) => batch,
                     Err(e) => {
@@ -97,4 +100,28 @@ impl EventSource for CloudWatchEvents {
             Ok(read)
         })
     }
+}
+
+/// The source's failure when there were groups to read and none of them could be read
+/// (nothing was delivered, so the run must not count the source as read).
+fn none_readable(source_key: &str, fetches: &[GroupFetch]) -> Option<SourceError> {
+    if fetches.is_empty() || fetches.iter().any(|f| f.result.is_ok()) {
+        return None;
+    }
+    let failures: Vec<String> = fetches
+        .iter()
+        .filter_map(|f| f.result.as_ref().err().map(ToString::to_string))
+        .collect();
+    let retryable = fetches
+        .iter()
+        .any(|f| f.result.as_ref().is_err_and(CloudWatchError::is_retryable));
+    Some(SourceError {
+        source_key: source_key.to_owned(),
+        reason: format!(
+            "no log group could be read ({} failed): {}",
+            failures.len(),
+            failures.join("; ")
+        ),
+        retryable,
+    })
 }
