@@ -43,6 +43,9 @@ pub struct Vendors {
     /// The identifier of the ticket filed by hand (`ENG-1`).
     pub human_ticket: String,
     pub urls: VendorUrls,
+    /// While set, `triaged sandbox` holds the world's new traffic back (delivered once
+    /// it is cleared), so the emulators serve a fixed set of events.
+    pub traffic_paused: std::sync::atomic::AtomicBool,
     _servers: Vec<SandboxServer>,
 }
 
@@ -138,6 +141,7 @@ impl Vendors {
             sentry_ids,
             human_ticket,
             urls,
+            traffic_paused: std::sync::atomic::AtomicBool::new(false),
             _servers: servers,
         })
     }

@@ -2,9 +2,9 @@
 //! throttles (with `Retry-After`), 5xx, timeouts (answers applied, then held past the
 //! client's timeout), truncated and malformed bodies on CloudWatch, Sentry, Linear, GitHub,
 //! Anthropic, Slack and Teams, and tick after tick of `once ingest`, `triage`, `verify` (and
-//! `summary`) while log lines arrive. Once the faults stop and one clean pass ran, there is
-//! exactly one of everything, the counts equal a clean read, and every cluster that
-//! deserves a ticket has one.
+//! `summary`) while log lines arrive; every tenth tick every vendor is down at once. Once
+//! the faults stop and one clean pass ran, there is exactly one of everything, the counts
+//! equal a clean read, and every cluster that deserves a ticket has one.
 //!
 //! `TRIAGED_FAULT_STORM_TICKS` sets the number of ticks (CI: 50; the long variant in
 //! BENCHMARKS.md runs 1,000).
@@ -17,7 +17,7 @@ use rand::{Rng, SeedableRng};
 use serde_json::json;
 
 use crate::kill_storm::{
-    assert_exactly_one_of_everything, events_by_title, log_lines, recover, storm_command,
+    assert_exactly_one_of_everything, events_by_cluster, log_lines, recover, storm_command,
 };
 use crate::support::sandbox::{Sandbox, succeeded};
 use crate::support::test_seed;
@@ -57,6 +57,12 @@ fn every_fault_at_once_leaves_one_of_everything_and_exact_counts() {
             );
             assert_eq!(status, 200, "{body}");
         }
+        // Every tenth tick every vendor is down at once (all 5xx), then the storm resumes.
+        let outage = tick % 10 == 9;
+        if outage {
+            let (status, _) = sandbox.post("/faults", json!({ "spec": "5xx=1" }));
+            assert_eq!(status, 200);
+        }
         let mut jobs = vec!["ingest", "triage", "verify"];
         if tick % 2 == 1 {
             jobs.push("summary");
@@ -72,9 +78,37 @@ fn every_fault_at_once_leaves_one_of_everything_and_exact_counts() {
                 "tick {tick}, {job} exited {code}: {stderr}"
             );
             *outcomes.entry((job, code)).or_default() += 1;
+            if outage && job == "ingest" {
+                assert_eq!(
+                    code, 1,
+                    "an ingest that read nothing did not succeed: {stderr}"
+                );
+            }
+        }
+        if outage {
+            let (status, _) = sandbox.post("/faults", json!({ "spec": FAULTS }));
+            assert_eq!(status, 200);
+        }
+        if (tick + 1) % 100 == 0 {
+            eprintln!(
+                "fault storm: tick {} after {:?}, runs {outcomes:?}, {lines_sent} lines sent, faults injected {}",
+                tick + 1,
+                started.elapsed(),
+                sandbox.state()["faults_injected"]
+            );
         }
     }
     let faults = sandbox.state()["faults_injected"].clone();
+    let mut by_kind: BTreeMap<String, u64> = BTreeMap::new();
+    for kinds in sandbox.state()["faults_by_kind"]
+        .as_object()
+        .unwrap()
+        .values()
+    {
+        for (kind, n) in kinds.as_object().unwrap() {
+            *by_kind.entry(kind.clone()).or_default() += n.as_u64().unwrap();
+        }
+    }
     let (status, _) = sandbox.post("/faults", json!({ "spec": "" }));
     assert_eq!(status, 200);
     recover(&sandbox);
@@ -114,11 +148,11 @@ fn every_fault_at_once_leaves_one_of_everything_and_exact_counts() {
         .output()
         .unwrap();
     succeeded("ingest", &clean);
-    let stormy = rt.block_on(events_by_title(&db_url));
-    let expected = rt.block_on(events_by_title(&reference));
+    let stormy = rt.block_on(events_by_cluster(&db_url));
+    let expected = rt.block_on(events_by_cluster(&reference));
     eprintln!(
         "fault storm: seed {seed}, {ticks} ticks in {:?}, runs {outcomes:?}, {lines_sent} lines sent, \
-         {} clusters, {} events, faults injected {faults}",
+         {} clusters, {} events, faults injected {faults}, by kind {by_kind:?}",
         started.elapsed(),
         stormy.len(),
         stormy.values().sum::<u64>(),
@@ -131,6 +165,12 @@ fn every_fault_at_once_leaves_one_of_everything_and_exact_counts() {
             .all(|n| n.as_u64() > Some(0)),
         "every emulator injected faults: {faults}"
     );
+    for kind in ["throttle", "5xx", "timeout", "truncate", "malformed"] {
+        assert!(
+            by_kind.get(kind) > Some(&0),
+            "no {kind} fault injected: {by_kind:?}"
+        );
+    }
     assert_eq!(
         stormy, expected,
         "events per cluster after the storm vs a clean read"

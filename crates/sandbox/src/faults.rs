@@ -5,6 +5,7 @@
 //! `Retry-After`, …). Draws come from a seeded generator, so a test's fault sequence is
 //! repeatable.
 
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -60,6 +61,18 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// The fault's kind, as the `--faults` spec names it (`throttle`, `5xx`, `timeout`,
+    /// `truncate`, `malformed`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Fault::Throttle { .. } => "throttle",
+            Fault::ServerError { .. } => "5xx",
+            Fault::Delay(_) => "timeout",
+            Fault::Truncate => "truncate",
+            Fault::Malformed => "malformed",
+        }
+    }
+
     /// Applies a body fault (`Truncate`, `Malformed`) to a response body; other faults
     /// leave it alone.
     pub fn mangle_body(self, body: Vec<u8>) -> Vec<u8> {
@@ -76,19 +89,31 @@ impl Fault {
 
 /// The knobs plus a seeded generator; shared by an emulator's handlers.
 pub struct Faults {
-    state: Mutex<(FaultKnobs, StdRng, u64)>,
+    state: Mutex<Draws>,
+}
+
+struct Draws {
+    knobs: FaultKnobs,
+    rng: StdRng,
+    injected: u64,
+    by_kind: BTreeMap<&'static str, u64>,
 }
 
 impl Faults {
     pub fn new(seed: u64) -> Faults {
         Faults {
-            state: Mutex::new((FaultKnobs::none(), StdRng::seed_from_u64(seed), 0)),
+            state: Mutex::new(Draws {
+                knobs: FaultKnobs::none(),
+                rng: StdRng::seed_from_u64(seed),
+                injected: 0,
+                by_kind: BTreeMap::new(),
+            }),
         }
     }
 
     /// Replaces the knobs (e.g. `FaultKnobs { throttle: 0.3, ..FaultKnobs::none() }`).
     pub fn set(&self, knobs: FaultKnobs) {
-        self.lock().0 = knobs;
+        self.lock().knobs = knobs;
     }
 
     /// Back to no faults.
@@ -98,13 +123,23 @@ impl Faults {
 
     /// How many faults were injected so far.
     pub fn injected(&self) -> u64 {
-        self.lock().2
+        self.lock().injected
+    }
+
+    /// How many faults of each kind were injected so far.
+    pub fn injected_by_kind(&self) -> BTreeMap<&'static str, u64> {
+        self.lock().by_kind.clone()
     }
 
     /// Draws the fault for one request, if any.
     pub fn next(&self) -> Option<Fault> {
         let mut state = self.lock();
-        let (knobs, rng, injected) = &mut *state;
+        let Draws {
+            knobs,
+            rng,
+            injected,
+            by_kind,
+        } = &mut *state;
         let fault = if rng.random_bool(knobs.throttle.clamp(0.0, 1.0)) {
             Some(Fault::Throttle {
                 retry_after: knobs.retry_after,
@@ -121,13 +156,14 @@ impl Faults {
         } else {
             None
         };
-        if fault.is_some() {
+        if let Some(fault) = &fault {
             *injected += 1;
+            *by_kind.entry(fault.kind()).or_default() += 1;
         }
         fault
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, (FaultKnobs, StdRng, u64)> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Draws> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
@@ -157,6 +193,21 @@ mod tests {
         assert_eq!(first, draw(), "same seed, same sequence");
         let throttled = first.iter().filter(|f| f.is_some()).count();
         assert!((800..1200).contains(&throttled), "{throttled} of 4000");
+        let faults = Faults::new(42);
+        faults.set(FaultKnobs {
+            throttle: 0.25,
+            malformed: 0.5,
+            ..FaultKnobs::none()
+        });
+        let drawn: Vec<Fault> = (0..4000).filter_map(|_| faults.next()).collect();
+        let by_kind = faults.injected_by_kind();
+        assert_eq!(by_kind.values().sum::<u64>(), faults.injected());
+        assert_eq!(
+            by_kind.keys().copied().collect::<Vec<_>>(),
+            ["malformed", "throttle"]
+        );
+        let malformed = drawn.iter().filter(|f| **f == Fault::Malformed).count() as u64;
+        assert_eq!(by_kind["malformed"], malformed);
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The sandbox's admin endpoint: what a person would do in the vendors' UIs (merge a pull
-//! request, move a ticket, emit log lines, turn faults up or down), scriptable over HTTP,
-//! and the emulators' state to check what triaged did.
+//! request, move a ticket, emit log lines, turn faults up or down, hold the world's traffic
+//! back), scriptable over HTTP, and the emulators' state to check what triaged did.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -25,6 +26,7 @@ pub fn router(vendors: Arc<Vendors>) -> Router {
         .route("/linear/state", post(move_ticket))
         .route("/cloudwatch/logs", post(put_logs))
         .route("/faults", post(set_faults))
+        .route("/traffic", post(set_traffic))
         .with_state(vendors)
 }
 
@@ -72,6 +74,7 @@ async fn state(State(vendors): State<Arc<Vendors>>) -> Json<Value> {
         "pulls": pulls,
         "issues": issues,
         "log_events": log_events,
+        "traffic_paused": vendors.traffic_paused.load(Ordering::SeqCst),
         "slack_messages": vendors.slack.posted().len(),
         "teams_messages": vendors.teams.posted().len(),
         "faults_injected": {
@@ -82,6 +85,15 @@ async fn state(State(vendors): State<Arc<Vendors>>) -> Json<Value> {
             "github": vendors.github.faults().injected(),
             "slack": vendors.slack.faults().injected(),
             "teams": vendors.teams.faults().injected(),
+        },
+        "faults_by_kind": {
+            "cloudwatch": vendors.cloudwatch.faults().injected_by_kind(),
+            "sentry": vendors.sentry.faults().injected_by_kind(),
+            "linear": vendors.linear.faults().injected_by_kind(),
+            "anthropic": vendors.model.faults().injected_by_kind(),
+            "github": vendors.github.faults().injected_by_kind(),
+            "slack": vendors.slack.faults().injected_by_kind(),
+            "teams": vendors.teams.faults().injected_by_kind(),
         },
     }))
 }
@@ -200,4 +212,22 @@ async fn set_faults(
         .map_err(|e| Refused(StatusCode::BAD_REQUEST, format!("faults: {e}")))?;
     vendors.set_faults(&knobs);
     Ok(Json(json!({ "faults": request.spec })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrafficSwitch {
+    paused: bool,
+}
+
+/// Holds the world's new traffic back (`{"paused": true}`) or lets it flow again; what
+/// was held back is delivered then.
+async fn set_traffic(
+    State(vendors): State<Arc<Vendors>>,
+    Json(switch): Json<TrafficSwitch>,
+) -> Json<Value> {
+    vendors
+        .traffic_paused
+        .store(switch.paused, Ordering::SeqCst);
+    Json(json!({ "paused": switch.paused }))
 }

@@ -84,7 +84,7 @@ async fn serve(options: SandboxOptions) -> anyhow::Result<()> {
         "sandbox ready: config {config}, admin {admin}\n  \
          run the daemon against it: {AWS_ENV} triaged --config {config} run\n  \
          admin: GET {admin}/state; POST {admin}/github/merge, /linear/state, \
-         /cloudwatch/logs, /faults\n  Ctrl-C stops the sandbox.",
+         /cloudwatch/logs, /faults, /traffic\n  Ctrl-C stops the sandbox.",
         config = path.display(),
         admin = admin.url(),
     );
@@ -97,7 +97,9 @@ async fn serve(options: SandboxOptions) -> anyhow::Result<()> {
             _ = every.tick() => {
                 let now = Utc::now();
                 vendors.set_now(now);
-                deliver(&vendors, world_offset, &mut delivered_to, now);
+                if !vendors.traffic_paused.load(std::sync::atomic::Ordering::SeqCst) {
+                    deliver(&vendors, world_offset, &mut delivered_to, now);
+                }
             }
             () = &mut stop => break,
         }

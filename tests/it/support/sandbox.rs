@@ -11,6 +11,12 @@ use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_triaged");
 
+/// The binary the sandbox tests run: `BIN`, or `$TRIAGED_TEST_BIN` (a copy, so that a long
+/// storm keeps running one build while the tree is rebuilt).
+fn binary() -> String {
+    std::env::var("TRIAGED_TEST_BIN").unwrap_or_else(|_| BIN.to_owned())
+}
+
 /// A running `triaged sandbox`, killed when dropped.
 pub struct Sandbox {
     pub child: Child,
@@ -21,7 +27,7 @@ pub struct Sandbox {
 impl Sandbox {
     pub fn start(dir: &Path, seed: u64, extra: &[&str]) -> Sandbox {
         let seed = seed.to_string();
-        let mut child = Command::new(BIN)
+        let mut child = Command::new(binary())
             .args(["sandbox", "--dir", dir.to_str().unwrap(), "--seed", &seed])
             .args(["--daemon-bind", "127.0.0.1:0"])
             .args(extra)
@@ -54,7 +60,7 @@ impl Sandbox {
     /// `triaged --config <the sandbox's file> <args>` with the emulator's AWS credentials,
     /// not yet started.
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(BIN);
+        let mut command = Command::new(binary());
         command
             .arg("--config")
             .arg(&self.config)
