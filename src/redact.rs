@@ -52,9 +52,10 @@ use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use rules::builtin_rules;
 
 mod accept;
+mod event;
 mod rules;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 #[cfg(test)]
 mod tests;
 

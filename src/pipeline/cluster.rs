@@ -6,7 +6,8 @@
 //! cluster with the same service, exception type and top in-app frame (its fingerprint
 //! becomes an alias of that cluster); a message without a stack gets the same template
 //! id whichever source carried it, so within a service it lands in the same cluster.
-//! Titles and samples are redacted here, before anything reaches the store.
+//! Every event is redacted here first (`Redactor::observed`), before it is masked, mined,
+//! fingerprinted or sampled; titles and templates, derived text, are redacted again.
 
 use std::collections::BTreeMap;
 
@@ -104,6 +105,10 @@ impl<'a> Clusterer<'a> {
     /// Adds one observation; returns the cluster it counted towards (`None` when it
     /// carried no events, e.g. a Sentry issue whose counts did not change).
     pub fn add(&mut self, observed: &Observed) -> Option<Fingerprint> {
+        // The choke point: nothing below (masking, mining, fingerprints, samples) sees a
+        // production string before the redactor did.
+        let redacted = self.redactor.observed(observed);
+        let observed = redacted.as_ref().unwrap_or(observed);
         let counts: Vec<(DateTime<Utc>, u64)> = if observed.counts.is_empty() {
             vec![(observed.event.timestamp, 1)]
         } else {
@@ -224,13 +229,10 @@ impl<'a> Clusterer<'a> {
         let sample = latest.then(|| Sample {
             at: event.timestamp,
             source_key: source_key.clone(),
-            message: truncate_bytes(&self.redactor.redact(&event.message), SAMPLE_MAX),
+            message: truncate_bytes(&event.message, SAMPLE_MAX),
             frames: event.frames.clone(),
             release: event.release.clone(),
-            link: event
-                .link
-                .as_deref()
-                .map(|l| self.redactor.redact(l).into_owned()),
+            link: event.link.clone(),
         });
         Occurrence {
             at,

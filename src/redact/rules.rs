@@ -262,11 +262,12 @@ fn strict_assignment(kind: &'static str, words: &str) -> Builtin {
 
 /// `password: x` with a plain word as the name, as in prose: only when the value looks
 /// like a credential, so "invalid token: expired" survives. The word must start the
-/// text, or follow a space, quote or bracket (not `/`, as in `stream/token: …`).
+/// text, or follow a space, quote, bracket or a query's `?`, `&` or `=` (not `/`, as in
+/// `stream/token: …`).
 fn loose_assignment(kind: &'static str, words: &str) -> Builtin {
     rule(
         kind,
-        format!(r#"(?i)(?:^|[\s"'`(\[{{,;|])(?:{words})[ \t]*:[ \t]*({BARE})"#),
+        format!(r#"(?i)(?:^|[\s"'`(\[{{,;|?&=])(?:{words})[ \t]*:[ \t]*({BARE})"#),
         Some(looks_like_credential),
     )
 }

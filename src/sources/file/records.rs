@@ -13,6 +13,10 @@
 //! - inside a Go panic (`panic: …` up to the next line that starts like a log line), the
 //!   unindented function lines.
 //!
+//! - inside a PEM block (`-----BEGIN …-----` up to `-----END …-----`, or the next line that
+//!   starts like a log line), its unindented body lines, so a key printed over several
+//!   lines is one record the redactor sees whole.
+//!
 //! A JSON line (`{…`) always starts a record. A record split across two runs (its writer
 //! had not finished it) is read as two.
 
@@ -77,11 +81,15 @@ struct State {
     previous_indented: bool,
     rust_panic_header: bool,
     go_panic: bool,
+    in_pem_block: bool,
 }
 
 impl State {
     fn continues(&self, line: &str) -> bool {
         let trimmed = line.trim_start();
+        if self.in_pem_block && !starts_like_a_log_line(line) {
+            return true;
+        }
         if trimmed.starts_with('{') && !is_indented(line) {
             return false;
         }
@@ -102,6 +110,12 @@ impl State {
         self.rust_panic_header = trimmed.contains(" panicked at ") && trimmed.ends_with(':');
         if trimmed.starts_with("panic: ") || trimmed.contains(" panic: ") {
             self.go_panic = true;
+        }
+        if trimmed.contains("-----BEGIN ") {
+            self.in_pem_block = true;
+        }
+        if trimmed.contains("-----END ") {
+            self.in_pem_block = false;
         }
         self.previous_indented = is_indented(line);
     }
@@ -214,6 +228,33 @@ mod tests {
     fn json_lines_and_plain_lines_are_one_record_each() {
         let log = "{\"level\":\"error\",\"msg\":\"a\"}\n{\"level\":\"error\",\"msg\":\"b\"}\nplain one\nplain two";
         assert_eq!(group(log).len(), 4);
+    }
+
+    #[test]
+    fn a_pem_block_printed_over_plain_lines_is_one_record() {
+        let begin = ["-----BEGIN ", "RSA PRIVATE KEY-----"].concat();
+        let end = ["-----END ", "RSA PRIVATE KEY-----"].concat();
+        let log = format!(
+            "2024-05-01 12:00:00 ERROR loading signing key failed: {begin}\n\
+             MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCfake\n\
+             NotARealKeyJustBase64LookingFiller0123456789abcdefABCD\n\
+             {end}\n\
+             plain one\n\
+             {begin}\n\
+             MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCfake\n\
+             2024-05-01 12:00:02 INFO the writer never printed the end"
+        );
+        let records = group(&log);
+        assert_eq!(records.len(), 4, "{records:#?}");
+        assert!(records[0].starts_with("2024-05-01 12:00:00") && records[0].ends_with(&end));
+        assert_eq!(records[0].lines().count(), 4);
+        assert_eq!(records[1], "plain one");
+        assert_eq!(
+            records[2].lines().count(),
+            2,
+            "a block without its end stops at a log line"
+        );
+        assert!(records[3].starts_with("2024-05-01 12:00:02"));
     }
 
     #[test]

@@ -66,6 +66,38 @@ fn a_long_message_is_cut_on_a_char_boundary_and_marked() {
 }
 
 #[test]
+fn a_cut_through_a_word_drops_the_word_so_no_piece_of_a_secret_is_left() {
+    let key = ["AKIA", "IOSFODNN7EXAMPLE"].concat();
+    let cut = MAX_MESSAGE_BYTES - TRUNCATION_MARKER.len();
+    for offset in 1..key.len() {
+        // The key starts `offset` bytes before the cut, so the cut goes through it.
+        let filler = "word ".repeat(cut / 5 + 1);
+        let tail = " and more words that push the line past the limit";
+        let line = format!("{} {key}{tail}", &filler[..cut - offset - 1]);
+        let p = parse_message(&line);
+        let kept = p.message.trim_end_matches(TRUNCATION_MARKER);
+        assert!(
+            !kept.contains("AKIA"),
+            "offset {offset}: ...{:?}",
+            &kept[kept.len() - 20..]
+        );
+        assert_eq!(
+            kept.len(),
+            cut - offset,
+            "only the word the cut went through is dropped"
+        );
+    }
+    let one_word = "x".repeat(3 * MAX_MESSAGE_BYTES);
+    let p = parse_message(&one_word);
+    let kept = p.message.trim_end_matches(TRUNCATION_MARKER);
+    assert_eq!(
+        kept.len(),
+        cut - 512,
+        "a word without end loses 512 bytes at most"
+    );
+}
+
+#[test]
 fn truncated_json_falls_back_to_plain_text() {
     let raw = r#"{"level":"error","msg":"boom","err":{"type":"TypeError","stack":"TypeError: x\n    at f (/app/a.js:1:1)"#;
     let p = parse_message(raw);
