@@ -55,6 +55,22 @@ pub fn neutralise(text: &str, redactor: &Redactor, max_chars: usize) -> String {
     truncate(&redacted, max_chars)
 }
 
+/// `text` made inert as markdown: every character that can open a link, an image, an
+/// autolink or raw HTML (`[`, `]`, `!`, `<`, `>`, and the backslash itself) is
+/// backslash-escaped, so what the model wrote renders as the words it wrote and nothing
+/// loads on view (`![](https://…?q=…)` stays text). Backticks are kept: a code span or
+/// block shows its text literally, so nothing in it is active either.
+pub fn inert_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    for c in text.chars() {
+        if matches!(c, '\\' | '[' | ']' | '!' | '<' | '>') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The first character of `text` that a reader cannot see: a control character other
 /// than `\n` and `\t`, or one of the invisible and bidi characters [`neutralise`]
 /// removes. Patch checks use it to refuse hidden text in what the model wrote.

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::agent::patch::{PROPOSE_FIX_TOOL, PatchRules, Proposal, check_patch_with};
 use crate::agent::prompt::fix_prompt;
-use crate::agent::untrusted::{first_hidden, neutralise};
+use crate::agent::untrusted::{first_hidden, inert_markdown, neutralise};
 use crate::agent::{Prices, Provider, StopReason};
 use crate::domain::draft::{
     Budget, DraftEvidence, DraftPolicy, NotEligible, Provenance, Target, branch_name, day_start,
@@ -322,7 +322,9 @@ async fn propose(
             }
         },
     };
-    let clean = |text: &str, max: usize| neutralise(text, &settings.redactor, max);
+    // What the model wrote goes into Linear comments and the PR body: redacted, and inert
+    // as markdown there (no link or image the model slipped in renders or loads).
+    let clean = |text: &str, max: usize| inert_markdown(&neutralise(text, &settings.redactor, max));
     let analysis = format!(
         "**Root cause (model's analysis)**: {}\n\n**Proposed change**: {}",
         clean(&proposal.root_cause, 2_000),
@@ -340,7 +342,8 @@ async fn propose(
             reject(deps, fp, now, &why, Some(&run_id), report).await?;
             let comment_id = stable_uuid(&["draft", &fp.to_string(), "analysis"]);
             let body = format!(
-                "triaged analysed this error but opened no pull request: {why}.\n\n{analysis}"
+                "triaged analysed this error but opened no pull request: {}.\n\n{analysis}",
+                inert_markdown(&settings.redactor.redact(&why))
             );
             let _ = deps
                 .tracker

