@@ -46,11 +46,11 @@ impl Secret {
                 None => return Err(format!("environment variable {var} is not set")),
             }
         } else if let Some(path) = spec.strip_prefix("file:") {
-            match std::fs::read_to_string(path) {
-                Ok(v) if !v.trim().is_empty() => v.trim_end_matches(['\n', '\r']).to_string(),
-                Ok(_) => return Err(format!("secret file {path} is empty")),
-                Err(e) => return Err(format!("cannot read secret file {path}: {e}")),
+            let text = read_capped(path)?;
+            if text.trim().is_empty() {
+                return Err(format!("secret file {path} is empty"));
             }
+            text.trim_end_matches(['\n', '\r']).to_string()
         } else if literal_allowed {
             spec.to_string()
         } else {
@@ -62,6 +62,29 @@ impl Secret {
         self.value = Some(value);
         Ok(())
     }
+}
+
+/// Longest `file:` secret read: a token, key or URL is far shorter, and a path such as
+/// `/dev/zero` or a log file by mistake must not be read until memory runs out.
+pub const MAX_SECRET_FILE_BYTES: usize = 64 * 1024;
+
+/// The file's text, read up to one byte past `MAX_SECRET_FILE_BYTES` (so a longer file is
+/// refused without being read whole); the error names the path and what was wrong.
+fn read_capped(path: &str) -> Result<String, String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| {
+            file.take(MAX_SECRET_FILE_BYTES as u64 + 1)
+                .read_to_end(&mut bytes)
+        })
+        .map_err(|e| format!("cannot read secret file {path}: {e}"))?;
+    if bytes.len() > MAX_SECRET_FILE_BYTES {
+        return Err(format!(
+            "secret file {path} is larger than {MAX_SECRET_FILE_BYTES} bytes"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("secret file {path} is not UTF-8 text"))
 }
 
 impl fmt::Debug for Secret {
@@ -119,5 +142,27 @@ mod tests {
         let mut s = spec(&format!("file:{}", path.display()));
         s.resolve(&|_| None, false).unwrap();
         assert_eq!(s.expose(), "from-file");
+    }
+
+    #[test]
+    fn a_secret_file_is_read_up_to_a_cap_never_whole() {
+        let err = spec("file:/dev/zero")
+            .resolve(&|_| None, false)
+            .unwrap_err();
+        assert_eq!(
+            err,
+            format!("secret file /dev/zero is larger than {MAX_SECRET_FILE_BYTES} bytes")
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key");
+        std::fs::write(&path, "k".repeat(MAX_SECRET_FILE_BYTES)).unwrap();
+        let mut at_cap = spec(&format!("file:{}", path.display()));
+        at_cap.resolve(&|_| None, false).unwrap();
+        assert_eq!(at_cap.expose().len(), MAX_SECRET_FILE_BYTES);
+        std::fs::write(&path, [0xff, 0xfe]).unwrap();
+        let err = spec(&format!("file:{}", path.display()))
+            .resolve(&|_| None, false)
+            .unwrap_err();
+        assert!(err.ends_with("is not UTF-8 text"), "{err}");
     }
 }

@@ -67,7 +67,10 @@ impl Config {
                 .iter()
                 .any(|s| url.starts_with(s)),
             "database_url",
-            format!("must start with sqlite:// or postgres://, got {url:?}"),
+            format!(
+                "must start with sqlite:// or postgres://, got a {:?} URL",
+                crate::store::url_scheme(url)
+            ),
         );
         check(
             self.timezone.parse::<chrono_tz::Tz>().is_ok(),

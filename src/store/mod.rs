@@ -41,7 +41,8 @@ pub use tickets::{Claim, StoredTicket, TicketEvent};
 /// Failures of the store adapter.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("unsupported database url {0:?}: use sqlite://path or postgres://…")]
+    /// Holds the URL's scheme only: the rest may carry a password.
+    #[error("unsupported database url (scheme {0:?}): use sqlite://path or postgres://…")]
     UnsupportedUrl(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -103,7 +104,7 @@ impl Store {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             (Backend::Postgres, url.to_string())
         } else {
-            return Err(StoreError::UnsupportedUrl(url.to_string()));
+            return Err(StoreError::UnsupportedUrl(url_scheme(url)));
         };
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = AnyPoolOptions::new()
@@ -150,6 +151,22 @@ impl Store {
 }
 
 /// Epoch milliseconds, as every time column holds them.
+/// What a database URL's errors may show of it: its scheme (`mysql` of `mysql://…`), never
+/// the user, password or host after it; `?` when it has none.
+pub fn url_scheme(url: &str) -> String {
+    let scheme: String = url
+        .split_once("://")
+        .map_or("", |(scheme, _)| scheme)
+        .chars()
+        .take(16)
+        .collect();
+    let valid = !scheme.is_empty()
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if valid { scheme } else { "?".to_owned() }
+}
+
 fn ms(at: chrono::DateTime<chrono::Utc>) -> i64 {
     at.timestamp_millis()
 }
@@ -168,4 +185,31 @@ fn parse_json<T: serde::de::DeserializeOwned>(
         table,
         reason: format!("unreadable JSON: {e}"),
     })
+}
+
+#[cfg(test)]
+mod url_tests {
+    use super::*;
+
+    #[test]
+    fn an_unsupported_url_is_named_by_its_scheme_never_its_password() {
+        let url = "mysql://root:S3cretPassw0rd@db:3306/shop";
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let error = runtime.block_on(Store::open(url)).err().unwrap();
+        let told = format!("{error} {error:?}");
+        assert!(told.contains("\"mysql\""), "{told}");
+        assert!(
+            !told.contains("S3cret") && !told.contains("root@"),
+            "{told}"
+        );
+        assert_eq!(url_scheme("root:S3cret@db"), "?");
+        assert_eq!(url_scheme("no scheme at all"), "?");
+        assert_eq!(url_scheme("my sql://x"), "?");
+        assert_eq!(
+            url_scheme(&format!("{}://x", "a".repeat(40))),
+            "a".repeat(16)
+        );
+    }
 }

@@ -32,7 +32,7 @@ crate::trial!(
 );
 fn every_kind_of_problem_is_reported_at_once_with_its_path() {
     let toml = r#"
-        database_url = "mysql://db"
+        database_url = "mysql://root:S3cretPassw0rd@db:3306/shop"
         timezone = "Mars/Olympus"
         shutdown_grace = "forever"
         [http]
@@ -76,6 +76,12 @@ fn every_kind_of_problem_is_reported_at_once_with_its_path() {
             "missing {path} ~ {needle:?} in {p:#?}"
         );
     }
+    assert!(has(&p, "database_url", "\"mysql\" URL"), "{p:#?}");
+    let told = format!("{p:?}");
+    assert!(
+        !told.contains("S3cretPassw0rd") && !told.contains("root"),
+        "{told}"
+    );
 }
 
 crate::trial!(sync, the_message_reads_path_colon_reason);

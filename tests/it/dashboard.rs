@@ -24,7 +24,7 @@ use crate::support::TestDb;
 const CRASH: &str = "TypeError: <script>alert('pwned')</script> reading 'id' of undefined";
 const GATEWAY: &str = "GatewayTimeout: upstream payments-gateway timed out after 30000 ms";
 const SEARCH: &str = "IndexError: shard 3 unavailable";
-const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:";
+const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 fn at(hour: i64, minute: i64) -> DateTime<Utc> {
     day0() + Duration::hours(hour) + Duration::minutes(minute)
