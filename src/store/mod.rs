@@ -133,10 +133,25 @@ impl Store {
         Ok(store)
     }
 
-    /// Applies pending migrations.
+    /// Applies pending migrations. Postgres serialises migrators with an advisory lock;
+    /// SQLite has none, so two processes opening a new database at once can both try a
+    /// migration: the one that loses reads the ledger again (after the winner's
+    /// transaction) and finds it applied. A migration that fails on its own still fails.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        migrate::migrator(self.backend).run(&self.pool).await?;
-        Ok(())
+        const SQLITE_ATTEMPTS: u32 = 5;
+        let migrator = migrate::migrator(self.backend);
+        let mut attempt = 1;
+        loop {
+            match migrator.run(&self.pool).await {
+                Ok(()) => return Ok(()),
+                Err(e) if self.backend == Backend::Sqlite && attempt < SQLITE_ATTEMPTS => {
+                    tracing::debug!(error = %e, attempt, "migration raced another process; again");
+                    tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
+                    attempt += 1;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     /// The backend in use.

@@ -290,3 +290,38 @@ async fn a_killed_once_is_taken_over_at_once_on_postgres() {
     a_killed_once_is_taken_over_at_once(&db).await;
     db.cleanup().await;
 }
+
+crate::trial!(
+    sync,
+    processes_opening_a_new_sqlite_database_at_once_all_migrate_it
+);
+fn processes_opening_a_new_sqlite_database_at_once_all_migrate_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for round in 0..4 {
+        let db_url = format!(
+            "sqlite://{}",
+            dir.path().join(format!("new-{round}.db")).display()
+        );
+        let children: Vec<_> = (0..8)
+            .map(|_| {
+                Command::new(BIN)
+                    .current_dir(dir.path())
+                    .env("TRIAGED__DATABASE_URL", &db_url)
+                    .env_remove("RUST_LOG")
+                    .arg("migrate")
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
