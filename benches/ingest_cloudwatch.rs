@@ -123,6 +123,7 @@ async fn run(events: usize) {
         source,
         environment: Environment::new("production").expect("environment"),
         salt,
+        redactor: triaged::redact::Redactor::default(),
     })];
     let defaults = triaged::config::Config::default();
     let settings = triaged::app::settings::ingest(&defaults, &Redactor::default());

@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::domain::event::{Environment, Service, UserSalt};
 use crate::forge::CodeHost;
 use crate::forge::github::GitHub;
+use crate::redact::Redactor;
 use crate::sources::EventSource;
 use crate::sources::cloudwatch::{CloudWatchEvents, CloudWatchSource};
 use crate::sources::file::FileSource;
@@ -77,6 +78,7 @@ pub fn model(config: &Config) -> anyhow::Result<Option<Arc<dyn Provider>>> {
 pub async fn sources(
     config: &Config,
     salt: &UserSalt,
+    redactor: &Redactor,
     aws: Option<&aws_config::SdkConfig>,
 ) -> anyhow::Result<Vec<Box<dyn EventSource>>> {
     let file = &config.sources.file;
@@ -89,6 +91,7 @@ pub async fn sources(
             service: service.clone(),
             environment: environment.clone(),
             salt: salt.clone(),
+            redactor: redactor.clone(),
         }));
     }
     if let Some(cw) = &config.sources.cloudwatch {
@@ -102,6 +105,7 @@ pub async fn sources(
             environment: Environment::new(&cw.environment)
                 .context("sources.cloudwatch.environment")?,
             salt: salt.clone(),
+            redactor: redactor.clone(),
         }));
     }
     if let Some(sentry) = &config.sources.sentry {

@@ -97,7 +97,7 @@ impl App {
         let salt = adapters::user_salt(&config, &store, read_only).await?;
         let redactor =
             Redactor::new(&config.privacy.redact_patterns).context("privacy.redact_patterns")?;
-        let sources = Arc::new(adapters::sources(&config, &salt, aws.as_ref()).await?);
+        let sources = Arc::new(adapters::sources(&config, &salt, &redactor, aws.as_ref()).await?);
         let tracker = adapters::tracker(&config)?;
         let model = adapters::model(&config)?;
         let forge = adapters::forge(&config)?;

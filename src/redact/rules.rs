@@ -35,15 +35,16 @@ const AUTH_HEADER: &str = r#"(?i)\b(?:proxy-)?authorization\\?["']?[ \t]*[:=][ \
 pub(super) fn builtin_rules() -> Vec<Builtin> {
     let mut rules = vec![
         // A PEM block from its `BEGIN … PRIVATE KEY` line through its `END` line, with real
-        // or JSON-escaped (`\n`) newlines and optional RFC 1421 headers (`Proc-Type: …`);
-        // also when the log cut the block short before its END line.
+        // or JSON-escaped newlines (`\n`, or `\\n` when a JSON string was put in another)
+        // and optional RFC 1421 headers (`Proc-Type: …`); also when the log cut the block
+        // short before its END line.
         rule(
             "private_key",
             concat!(
                 r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----",
-                r"(?:\s|\\[rn])*",
-                r"(?:[A-Za-z][A-Za-z-]*:[^\r\n\\]*(?:\r?\n|\\r\\n|\\n))*",
-                r"(?:[A-Za-z0-9+/=\s]|\\[rnt])*",
+                r"(?:\s|\\+[rn])*",
+                r"(?:[A-Za-z][A-Za-z-]*:[^\r\n\\]*(?:\r?\n|(?:\\+r)?\\+n))*",
+                r"(?:[A-Za-z0-9+/=\s]|\\+[rnt])*",
                 r"(?:-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)?",
             ),
             None,

@@ -68,6 +68,8 @@ pub fn planted() -> Vec<Planted> {
         plant("private_key", &pem("RSA PRIVATE", &FAKE_KEY_BODY, "\n"), "2024-05-01T10:00:00Z ERROR bad config dump:\n{S}\nat Config.load (config.js:12:5)"),
         plant("private_key", &pem("PRIVATE", &FAKE_KEY_BODY, "\\n"), r#"{"level":"error","msg":"gcp auth","private_key":"{S}\n","client_id":"1234"}"#),
         plant("private_key", &pem("OPENSSH PRIVATE", &FAKE_KEY_BODY, "\r\n"), "deploy key:\r\n{S}\r\nssh: handshake failed"),
+        // A JSON log line carried as a string in another JSON document: `\\n` newlines.
+        plant("private_key", &pem("PRIVATE", &FAKE_KEY_BODY, "\\\\n"), r#"{"event":"{\"msg\":\"loaded key {S}\"}"}"#),
         plant("private_key", &pem("EC PRIVATE", &FAKE_KEY_BODY[..2], "\n    "), "tls:\n  key: |\n    {S}\n  cert: /etc/tls/cert.pem"),
         plant("private_key", &join(&["-----BEGIN ", "PRIVATE KEY-----\\n", FAKE_KEY_BODY[0], "\\n", FAKE_KEY_BODY[1]]), r#"{"msg":"loaded key {S}… (truncated)"}"#),
         plant("private_key", &pem("RSA PRIVATE", &["Proc-Type: 4,ENCRYPTED", "DEK-Info: AES-128-CBC,3F17F5316E2BAC89", "", FAKE_KEY_BODY[1]], "\n"), "key file contents: {S} (encrypted)"),

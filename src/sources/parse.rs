@@ -147,6 +147,22 @@ pub fn parse_bytes(raw: &[u8]) -> ParsedLog {
     }
 }
 
+/// `raw` parsed after the redactor went over it whole, so no field is taken out of
+/// context before a secret in it is found (a `<SecretAccessKey>` tag a parser would strip,
+/// a webhook URL whose path would become an endpoint). Only the user id, which is hashed
+/// and never kept, is taken from the raw text, so users stay distinct; that second parse
+/// happens only for a line that held a secret.
+pub fn parse_redacted(raw: &str, redactor: &crate::redact::Redactor) -> ParsedLog {
+    match redactor.redact(raw) {
+        std::borrow::Cow::Borrowed(clean) => parse_message(clean),
+        std::borrow::Cow::Owned(redacted) => {
+            let mut parsed = parse_message(&redacted);
+            parsed.user_id = parse_message(raw).user_id;
+            parsed
+        }
+    }
+}
+
 /// Parses one message. Never fails and never panics; see the module doc for the bounds.
 pub fn parse_message(raw: &str) -> ParsedLog {
     let mut out = ParsedLog::default();

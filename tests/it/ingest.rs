@@ -33,6 +33,7 @@ fn file_source(path: &std::path::Path) -> Box<dyn EventSource> {
         service: Service::new("checkout").unwrap(),
         environment: Environment::new("production").unwrap(),
         salt: UserSalt::new(b"test-salt-0123456789".to_vec()).unwrap(),
+        redactor: triaged::redact::Redactor::default(),
     })
 }
 

@@ -26,6 +26,7 @@ mod replicas;
 mod sandbox_cli;
 mod sandbox_ingest;
 mod scheduler;
+mod secrets_e2e;
 mod sentry;
 mod store;
 mod summary;

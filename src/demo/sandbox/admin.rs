@@ -27,6 +27,7 @@ pub fn router(vendors: Arc<Vendors>) -> Router {
         .route("/cloudwatch/logs", post(put_logs))
         .route("/faults", post(set_faults))
         .route("/traffic", post(set_traffic))
+        .route("/received", get(received))
         .with_state(vendors)
 }
 
@@ -212,6 +213,39 @@ async fn set_faults(
         .map_err(|e| Refused(StatusCode::BAD_REQUEST, format!("faults: {e}")))?;
     vendors.set_faults(&knobs);
     Ok(Json(json!({ "faults": request.spec })))
+}
+
+/// Everything triaged sent the vendors that a person or a model would read: ticket titles,
+/// descriptions, comments and attachments as Linear holds them, every GitHub request
+/// body, every model request, every chat post. For checking that nothing secret left.
+async fn received(State(vendors): State<Arc<Vendors>>) -> Json<Value> {
+    let linear: Vec<Value> = vendors
+        .linear
+        .issues()
+        .into_iter()
+        .map(|i| {
+            let attachments: Vec<Value> = i
+                .attachments
+                .iter()
+                .map(|a| json!({ "url": a.url, "title": a.title, "subtitle": a.subtitle }))
+                .collect();
+            json!({ "title": i.title, "description": i.description, "labels": i.labels,
+                    "comments": i.comments, "attachments": attachments })
+        })
+        .collect();
+    let github: Vec<Option<String>> = vendors
+        .github
+        .requests()
+        .into_iter()
+        .map(|r| r.body)
+        .collect();
+    Json(json!({
+        "linear": linear,
+        "github": github,
+        "anthropic": vendors.model.requests(),
+        "slack": vendors.slack.posted(),
+        "teams": vendors.teams.posted(),
+    }))
 }
 
 #[derive(Deserialize)]

@@ -83,7 +83,7 @@ async fn serve(options: SandboxOptions) -> anyhow::Result<()> {
     eprintln!(
         "sandbox ready: config {config}, admin {admin}\n  \
          run the daemon against it: {AWS_ENV} triaged --config {config} run\n  \
-         admin: GET {admin}/state; POST {admin}/github/merge, /linear/state, \
+         admin: GET {admin}/state, /received; POST {admin}/github/merge, /linear/state, \
          /cloudwatch/logs, /faults, /traffic\n  Ctrl-C stops the sandbox.",
         config = path.display(),
         admin = admin.url(),

@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 
 use super::{CloudWatchError, CloudWatchSource, GroupCursor, GroupFetch};
 use crate::domain::event::{Environment, Observed, Service, Source, UserSalt};
-use crate::sources::parse::{EventDefaults, parse_message};
+use crate::redact::Redactor;
+use crate::sources::parse::{EventDefaults, parse_redacted};
 use crate::sources::{EventSource, ReadFuture, Sink, SourceError, SourceRead};
 
 /// The cursor key of the CloudWatch source.
@@ -19,6 +20,8 @@ pub struct CloudWatchEvents {
     pub source: CloudWatchSource,
     pub environment: Environment,
     pub salt: UserSalt,
+    /// Goes over each message whole before it is parsed.
+    pub redactor: Redactor,
 }
 
 impl EventSource for CloudWatchEvents {
@@ -78,7 +81,7 @@ impl EventSource for CloudWatchEvents {
                     salt: &self.salt,
                 };
                 for record in batch.records {
-                    let parsed = parse_message(&record.message);
+                    let parsed = parse_redacted(&record.message, &self.redactor);
                     for issue in &parsed.issues {
                         read.bad(issue.as_str());
                     }

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 
 use super::{FileCursor, LINE_TOO_LONG, cursor_key, group_records, read_new_lines};
 use crate::domain::event::{Environment, Observed, Service, Source, UserSalt};
-use crate::sources::parse::{EventDefaults, parse_message};
+use crate::redact::Redactor;
+use crate::sources::parse::{EventDefaults, parse_redacted};
 use crate::sources::{EventSource, ReadFuture, Sink, SourceError, SourceRead};
 
 /// A log file read from its cursor.
@@ -17,6 +18,8 @@ pub struct FileSource {
     pub service: Service,
     pub environment: Environment,
     pub salt: UserSalt,
+    /// Goes over each record whole before it is parsed.
+    pub redactor: Redactor,
 }
 
 impl EventSource for FileSource {
@@ -48,7 +51,7 @@ impl EventSource for FileSource {
             read.bad_n(LINE_TOO_LONG, batch.too_long);
             let path = self.path.display().to_string();
             for record in group_records(batch.lines) {
-                let parsed = parse_message(&record.text);
+                let parsed = parse_redacted(&record.text, &self.redactor);
                 for issue in &parsed.issues {
                     read.bad(issue.as_str());
                 }
@@ -94,6 +97,7 @@ mod tests {
             service: Service::new("shop").unwrap(),
             environment: Environment::new("prod").unwrap(),
             salt: UserSalt::new(*b"0123456789abcdef-salt").unwrap(),
+            redactor: Redactor::default(),
         };
         let mut events = Vec::new();
         let mut sink = |o: Observed| events.push(o);

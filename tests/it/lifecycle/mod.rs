@@ -233,6 +233,7 @@ impl World {
                     service: Service::new(s).unwrap(),
                     environment: Environment::new("production").unwrap(),
                     salt: UserSalt::new(b"lifecycle-test-salt".to_vec()).unwrap(),
+                    redactor: triaged::redact::Redactor::default(),
                 }) as Box<dyn EventSource>
             })
             .collect();

@@ -80,6 +80,11 @@ impl Sandbox {
         reqwest::blocking_get(&format!("{}/state", self.admin))
     }
 
+    /// `GET <admin><path>` as JSON.
+    pub fn get(&self, path: &str) -> Value {
+        reqwest::blocking_get(&format!("{}{path}", self.admin))
+    }
+
     pub fn post(&self, path: &str, body: Value) -> (u16, Value) {
         reqwest::blocking_post(&format!("{}{path}", self.admin), body)
     }
