@@ -187,9 +187,46 @@ fn user_of(user: Option<&BTreeMap<String, Value>>, salt: &UserSalt) -> Option<Us
         .find_map(|raw| UserHash::from_raw(salt, &raw))
 }
 
+/// The entry decoded, or where and why not. The reason never quotes the value: serde
+/// writes `invalid type: string "…"`, and that string is production data.
 fn decode<T: DeserializeOwned>(value: Value) -> Result<T, String> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        format!("at `{path}`: {}", e.into_inner())
+        format!(
+            "at `{path}`: {}",
+            without_quoted(&e.into_inner().to_string())
+        )
     })
+}
+
+/// `reason` with every `"…"` in it emptied (`""`), and everything after an unclosed quote
+/// dropped.
+fn without_quoted(reason: &str) -> String {
+    let mut out = String::with_capacity(reason.len());
+    let mut parts = reason.split('"');
+    out.push_str(parts.next().unwrap_or_default());
+    while let (Some(_quoted), Some(after)) = (parts.next(), parts.next()) {
+        out.push_str("\"\"");
+        out.push_str(after);
+    }
+    out
+}
+
+#[cfg(test)]
+mod decode_tests {
+    use super::*;
+
+    #[test]
+    fn a_reason_never_quotes_the_value_it_could_not_read() {
+        let token = ["sk-live-", "4f9a8b7c6d5e4f3a2b1c"].concat();
+        let err = decode::<Vec<u32>>(serde_json::json!([1, token])).unwrap_err();
+        assert!(!err.contains("sk-live"), "{err}");
+        assert!(
+            err.starts_with("at `[1]`: invalid type: string \"\""),
+            "{err}"
+        );
+        assert_eq!(without_quoted(r#"a "x" b "y" c"#), r#"a "" b "" c"#);
+        assert_eq!(without_quoted(r#"a "unclosed"#), "a ");
+        assert_eq!(without_quoted("no quotes"), "no quotes");
+    }
 }
