@@ -49,10 +49,11 @@ pub(super) fn builtin_rules() -> Vec<Builtin> {
             ),
             None,
         ),
-        // header.payload.signature, base64url, the header JSON starting `{"` = `eyJ`.
+        // header.payload.signature, base64url, the header JSON starting `{"` = `eyJ`; also
+        // a token cut short after its payload (a vendor truncating a long field).
         rule(
             "jwt",
-            r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*",
+            r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?",
             None,
         ),
         // Long-term (AKIA), temporary (ASIA) and other credential key ids. Role and user

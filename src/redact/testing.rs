@@ -78,6 +78,8 @@ pub fn planted() -> Vec<Planted> {
         plant("jwt", &jwt, "GET /api/orders 401 Authorization: Bearer {S}"),
         plant("jwt", &jwt, r#"{"ts":"2024-05-01T10:00:00Z","id_token":"{S}","aud":"web"}"#),
         plant("jwt", &jwt2, "302 Location: https://app.example.com/callback#access_token={S}&state=af0ifjsldkj"),
+        // A vendor cut the field short: header and payload, no signature.
+        plant("jwt", &jwt[..jwt.rfind('.').unwrap() - 6], "release {S}"),
         plant("jwt", &jwt2, "jwt.exceptions.ExpiredSignatureError: Signature has expired (token={S})"),
         plant("jwt", &jwt, "[{S}]"),
         plant("jwt", &jwt2, r#"{"body":"{\"token\":\"{S}\"}"}"#),

@@ -1,6 +1,6 @@
 //! Planted secrets end to end, through real processes: every line of the redaction corpus
-//! goes through the CloudWatch source (as plain text, a JSON log line and a stack trace)
-//! and the file source; `once ingest`, `triage` and `summary` run against `triaged
+//! goes through the CloudWatch source (as plain text, a JSON log line and a stack trace),
+//! the file source and the Sentry source; `once ingest`, `triage` and `summary` run against `triaged
 //! sandbox`, and then the daemon serves the dashboard. Every sink is searched for each
 //! secret and for every 10-character piece of it: the store's files as bytes, everything
 //! Linear, GitHub, the model, Slack and Teams received, every dashboard page and API
@@ -59,7 +59,7 @@ fn no_planted_secret_reaches_any_sink() {
     ];
     let found = search(&cases, &sinks);
     eprintln!(
-        "secrets end to end: {} planted × 4 placements, {tickets} tickets, {} found",
+        "secrets end to end: {} planted × 5 placements, {tickets} tickets, {} found",
         cases.len(),
         found.len()
     );
@@ -72,7 +72,8 @@ fn no_planted_secret_reaches_any_sink() {
 }
 
 /// Each planted line as a plain CloudWatch message, inside a JSON log line, as the
-/// message of a stack trace, and as a record of the log file.
+/// message of a stack trace, as a record of the log file, and in a Sentry issue (its
+/// title, exception value, frame, release, transaction, request URL and tag).
 fn plant(sandbox: &Sandbox, cases: &[corpus::Planted], log_file: &std::path::Path) {
     let mut plain = Vec::new();
     let mut structured = Vec::new();
@@ -107,6 +108,33 @@ fn plant(sandbox: &Sandbox, cases: &[corpus::Planted], log_file: &std::path::Pat
             );
             assert_eq!(status, 200, "{body}");
         }
+    }
+    for (n, case) in cases.iter().enumerate() {
+        let first_line: String = case
+            .line
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .take(150)
+            .collect();
+        let (status, body) = sandbox.post(
+            "/sentry/issues",
+            json!({
+                "project": "checkout",
+                "title": first_line,
+                "exception": {
+                    "type": "HandlerError",
+                    "value": case.line,
+                    "frames": [["/srv/app/main.py", "main"], [first_line, first_line]],
+                },
+                "release": first_line,
+                "transaction": format!("POST /pay/{n} {first_line}"),
+                "url": format!("https://shop.example/pay?{first_line}"),
+                "tags": [["note", case.line]],
+            }),
+        );
+        assert_eq!(status, 200, "{body}");
     }
     std::fs::write(log_file, file).unwrap();
     let mut config = std::fs::read_to_string(&sandbox.config).unwrap();

@@ -13,6 +13,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use triaged_sandbox::cloudwatch::SeedEvent;
+use triaged_sandbox::sentry::{EventSeed, ExceptionSeed, FrameSeed, IssueSeed, LatestEvent};
 
 use super::faults::parse_faults;
 use crate::demo::vendors::Vendors;
@@ -25,6 +26,7 @@ pub fn router(vendors: Arc<Vendors>) -> Router {
         .route("/github/merge", post(merge))
         .route("/linear/state", post(move_ticket))
         .route("/cloudwatch/logs", post(put_logs))
+        .route("/sentry/issues", post(add_sentry_issue))
         .route("/faults", post(set_faults))
         .route("/traffic", post(set_traffic))
         .route("/received", get(received))
@@ -213,6 +215,79 @@ async fn set_faults(
         .map_err(|e| Refused(StatusCode::BAD_REQUEST, format!("faults: {e}")))?;
     vendors.set_faults(&knobs);
     Ok(Json(json!({ "faults": request.spec })))
+}
+
+/// A new Sentry issue with `count` events now, its latest event as given.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SentryIssueRequest {
+    project: String,
+    title: String,
+    #[serde(default = "one")]
+    count: u64,
+    message: Option<String>,
+    exception: Option<SentryException>,
+    release: Option<String>,
+    transaction: Option<String>,
+    url: Option<String>,
+    #[serde(default)]
+    tags: Vec<(String, String)>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SentryException {
+    #[serde(rename = "type")]
+    exception_type: String,
+    value: String,
+    /// `(filename, function)`, outermost first.
+    #[serde(default)]
+    frames: Vec<(String, String)>,
+}
+
+fn one() -> u64 {
+    1
+}
+
+async fn add_sentry_issue(
+    State(vendors): State<Arc<Vendors>>,
+    Json(request): Json<SentryIssueRequest>,
+) -> Json<Value> {
+    let now = chrono::Utc::now();
+    vendors.sentry.set_now(now);
+    let issue_id = vendors
+        .sentry
+        .add_issue(IssueSeed::new(&request.project, &request.title));
+    let exceptions = request.exception.into_iter().map(|e| ExceptionSeed {
+        exception_type: e.exception_type,
+        value: e.value,
+        handled: Some(false),
+        frames: e
+            .frames
+            .into_iter()
+            .map(|(filename, function)| FrameSeed {
+                filename,
+                function,
+                in_app: true,
+                ..FrameSeed::default()
+            })
+            .collect(),
+        ..ExceptionSeed::default()
+    });
+    let event = EventSeed {
+        exceptions: exceptions.collect(),
+        message: request.message,
+        tags: request.tags,
+        request: request.url.map(|url| ("POST".to_owned(), url)),
+        release: request.release,
+        transaction: request.transaction,
+        ..EventSeed::default()
+    };
+    let latest = LatestEvent::Event(Box::new(event));
+    vendors
+        .sentry
+        .record_events(&issue_id, now, request.count, Some(latest));
+    Json(json!({ "issue_id": issue_id }))
 }
 
 /// Everything triaged sent the vendors that a person or a model would read: ticket titles,

@@ -84,7 +84,7 @@ async fn serve(options: SandboxOptions) -> anyhow::Result<()> {
         "sandbox ready: config {config}, admin {admin}\n  \
          run the daemon against it: {AWS_ENV} triaged --config {config} run\n  \
          admin: GET {admin}/state, /received; POST {admin}/github/merge, /linear/state, \
-         /cloudwatch/logs, /faults, /traffic\n  Ctrl-C stops the sandbox.",
+         /cloudwatch/logs, /sentry/issues, /faults, /traffic\n  Ctrl-C stops the sandbox.",
         config = path.display(),
         admin = admin.url(),
     );
