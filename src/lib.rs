@@ -27,6 +27,7 @@ pub mod config;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod domain;
+pub mod error_text;
 pub mod forge;
 pub mod http;
 pub mod http_client;

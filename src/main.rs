@@ -150,8 +150,8 @@ fn main() -> ExitCode {
     let code = match runtime.block_on(run(cli.command, config)) {
         Ok(code) => code,
         Err(e) => {
-            tracing::error!(error = format!("{e:#}"), "triaged failed");
-            eprintln!("error: {e:#}");
+            // Said once, on stderr, with each cause once.
+            eprintln!("error: {}", triaged::error_text::error_line(&e));
             ExitCode::FAILURE
         }
     };
