@@ -52,6 +52,7 @@ use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use rules::builtin_rules;
 
 mod accept;
+mod encoded;
 mod event;
 mod rules;
 #[cfg(test)]
@@ -168,6 +169,11 @@ impl Redactor {
     /// changes nothing.
     #[must_use]
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        self.redact_encoded(self.redact_rules(text))
+    }
+
+    /// The rules' pass alone: what is written in clear.
+    fn redact_rules<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let mut out = Cow::Borrowed(text);
         for index in &self.any.matches(text) {
             if let Some(replaced) = self.rules[index].replace(&out) {
@@ -185,6 +191,7 @@ impl Redactor {
             .matches(text)
             .iter()
             .any(|index| self.rules[index].secrets(text).next().is_some())
+            || matches!(self.redact_encoded(Cow::Borrowed(text)), Cow::Owned(_))
     }
 }
 

@@ -1,6 +1,7 @@
 //! Planted secrets end to end, through real processes: every line of the redaction corpus
-//! goes through the CloudWatch source (as plain text, a JSON log line and a stack trace),
-//! the file source and the Sentry source; `once ingest`, `triage` and `summary` run against `triaged
+//! goes through the CloudWatch source (as plain text, a JSON log line, a stack trace,
+//! logfmt, Java, Python, Go and Ruby traces, URL-encoded and base64-wrapped), the file
+//! source and the Sentry source; `once ingest`, `triage` and `summary` run against `triaged
 //! sandbox`, and then the daemon serves the dashboard. Every sink is searched for each
 //! secret and for every 10-character piece of it: the store's files as bytes, everything
 //! Linear, GitHub, the model, Slack and Teams received, every dashboard page and API
@@ -59,7 +60,7 @@ fn no_planted_secret_reaches_any_sink() {
     ];
     let found = search(&cases, &sinks);
     eprintln!(
-        "secrets end to end: {} planted × 5 placements, {tickets} tickets, {} found",
+        "secrets end to end: {} planted × 12 placements, {tickets} tickets, {} found",
         cases.len(),
         found.len()
     );
@@ -96,10 +97,15 @@ fn plant(sandbox: &Sandbox, cases: &[corpus::Planted], log_file: &std::path::Pat
         ));
         file.push_str(&format!("2026-12-01T10:00:00Z ERROR {}\n", case.line));
     }
+    let mut shapes = Vec::new();
+    for (n, case) in cases.iter().enumerate() {
+        shapes.extend(other_shapes(n, &case.line));
+    }
     for (group, messages) in [
         ("/ecs/checkout", plain),
         ("/ecs/payments", structured),
         ("/ecs/web", traces),
+        ("/ecs/search", shapes),
     ] {
         for chunk in messages.chunks(50) {
             let (status, body) = sandbox.post(
@@ -143,6 +149,38 @@ fn plant(sandbox: &Sandbox, cases: &[corpus::Planted], log_file: &std::path::Pat
         log_file.display().to_string()
     ));
     std::fs::write(&sandbox.config, config).unwrap();
+}
+
+/// The line as other loggers and runtimes print it: logfmt, a Java exception with its
+/// cause, a Python traceback, a Go panic, a Ruby error, URL-encoded in a request line and
+/// base64-wrapped in a payload field.
+fn other_shapes(n: usize, line: &str) -> Vec<String> {
+    let first = line.lines().next().unwrap_or_default();
+    let encoded: String = first
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let wrapped = base64_of(line);
+    vec![
+        format!("level=error ts=2026-12-01T10:00:00Z msg={first:?} request={n}"),
+        format!(
+            "java.lang.IllegalStateException: request {n} failed\n\tat com.shop.Pay.run(Pay.java:{n})\nCaused by: java.io.IOException: {line}\n\tat com.shop.Db.read(Db.java:7)"
+        ),
+        format!(
+            "Traceback (most recent call last):\n  File \"/srv/app/pay.py\", line {n}, in pay\n    charge()\nValueError: {line}"
+        ),
+        format!("panic: {line}\n\ngoroutine 1 [running]:\nmain.pay()\n\t/srv/app/pay.go:{n} +0x1d"),
+        format!(
+            "/srv/app/pay.rb:{n}:in `pay': {first} (RuntimeError)\n\tfrom /srv/app/app.rb:3:in `<main>'"
+        ),
+        format!("ERROR GET /pay?note={encoded}&n={n} 500"),
+        format!("ERROR webhook {n} rejected payload={wrapped}"),
+    ]
 }
 
 /// A `triaged` command against the sandbox with triage thresholds low enough that every
@@ -257,6 +295,13 @@ fn search(cases: &[corpus::Planted], sinks: &[(&str, String)]) -> Vec<String> {
     let mut pieces: Vec<(usize, String)> = Vec::new();
     for (n, case) in cases.iter().enumerate() {
         pieces.push((n, case.secret.clone()));
+        // The base64-wrapped placement: no 16-character stretch of the wrapped line may
+        // survive (it held a secret, so it must have become a marker).
+        let wrapped = base64_of(&case.line);
+        let wrapped: Vec<char> = wrapped.chars().collect();
+        for window in wrapped.windows(16).step_by(4) {
+            pieces.push((n, window.iter().collect()));
+        }
         let chars: Vec<char> = case.secret.chars().collect();
         for window in chars.windows(FRAGMENT_CHARS) {
             let piece: String = window.iter().collect();
@@ -306,4 +351,9 @@ fn corpus_context(cases: &[corpus::Planted]) -> String {
         .collect();
     context.extend(slugs);
     context.join("\n")
+}
+
+fn base64_of(text: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(text)
 }
