@@ -1,5 +1,6 @@
 //! `--faults throttle=0.2,5xx=0.1,timeout=0.05,truncate=0.02,malformed=0.05`: the share of
-//! requests each emulator fails, and how.
+//! requests each emulator fails, and how; `retry_after=0s` sets the `Retry-After` a throttle
+//! answers with (1 s unless given).
 
 use triaged_sandbox::FaultKnobs;
 
@@ -15,6 +16,17 @@ pub fn parse_faults(spec: &str) -> Result<FaultKnobs, String> {
             .split_once('=')
             .ok_or_else(|| format!("`{part}`: expected name=share, e.g. throttle=0.2"))?;
         let (name, share) = (name.trim(), share.trim());
+        if name == "retry_after" {
+            if seen.contains(&name) {
+                return Err(format!("`{name}` is given twice"));
+            }
+            knobs.retry_after = humantime::parse_duration(share)
+                .ok()
+                .filter(|d| d.as_secs() <= 3600)
+                .ok_or_else(|| format!("`{part}`: expected a duration up to 1h, e.g. 0s or 2s"))?;
+            seen.push(name);
+            continue;
+        }
         let share: f64 = share
             .parse()
             .ok()
@@ -44,6 +56,8 @@ pub fn parse_faults(spec: &str) -> Result<FaultKnobs, String> {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
     #[test]
@@ -56,6 +70,10 @@ mod tests {
         assert_eq!(knobs.truncate, 0.02);
         assert_eq!(knobs.malformed, 1.0);
         assert_eq!(knobs.retry_after, FaultKnobs::none().retry_after);
+        let quick = parse_faults("throttle=0.1,retry_after=0s").unwrap();
+        assert_eq!((quick.throttle, quick.retry_after), (0.1, Duration::ZERO));
+        let slow = parse_faults("retry_after=3s").unwrap();
+        assert_eq!(slow.retry_after, Duration::from_secs(3));
     }
 
     #[test]
@@ -78,6 +96,12 @@ mod tests {
                 "`jitter` is not a fault (one of throttle, 5xx",
             ),
             ("5xx=0.1,5xx=0.2", "`5xx` is given twice"),
+            ("retry_after=soon", "expected a duration up to 1h"),
+            ("retry_after=2h", "expected a duration up to 1h"),
+            (
+                "retry_after=0s,retry_after=1s",
+                "`retry_after` is given twice",
+            ),
         ];
         for (spec, expected) in cases {
             let err = parse_faults(spec).unwrap_err();
