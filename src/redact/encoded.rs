@@ -1,7 +1,7 @@
 //! Secrets hidden by an encoding: a percent-encoded run (`note=card%204111…`) or a
 //! base64-wrapped payload is decoded and redacted; when its decoded text held a secret,
-//! a percent-encoded run is replaced by its decoded, redacted text and a base64 run by
-//! `[REDACTED:base64]`. One level of encoding is looked through.
+//! a percent-encoded run is replaced by its redacted text (encoded again, so the record's
+//! structure does not change) and a base64 run by `[REDACTED:base64]`. One level of encoding is looked through.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -22,6 +22,15 @@ static PERCENT_RUN: LazyLock<Regex> = LazyLock::new(|| {
 static BASE64_RUN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[A-Za-z0-9+/_-]{16,}={0,2}").expect("the base64-run pattern"));
 
+/// What a run whose decoded text held a secret becomes.
+#[derive(Clone, Copy)]
+enum Rewrite {
+    /// Its redacted text, percent-encoded again where it matters (`REENCODED`).
+    Reencoded,
+    /// A marker in its place.
+    Marker(&'static str),
+}
+
 /// The marker a base64 run that held a secret becomes.
 const BASE64_MARKER: &str = "[REDACTED:base64]";
 
@@ -38,26 +47,30 @@ impl Redactor {
     pub(super) fn redact_encoded<'a>(&self, text: Cow<'a, str>) -> Cow<'a, str> {
         let mut out = text;
         if out.contains('%')
-            && let Some(replaced) = self.replace_runs(&out, &PERCENT_RUN, decode_percent, None)
+            && let Some(replaced) =
+                self.replace_runs(&out, &PERCENT_RUN, decode_percent, Rewrite::Reencoded)
         {
             out = Cow::Owned(replaced);
         }
-        if let Some(replaced) =
-            self.replace_runs(&out, &BASE64_RUN, decode_base64, Some(BASE64_MARKER))
-        {
+        if let Some(replaced) = self.replace_runs(
+            &out,
+            &BASE64_RUN,
+            decode_base64,
+            Rewrite::Marker(BASE64_MARKER),
+        ) {
             out = Cow::Owned(replaced);
         }
         out
     }
 
-    /// Each run of `runs` whose decoded text held a secret replaced by `marker`, or by
-    /// the decoded, redacted text; `None` when no run held one.
+    /// Each run of `runs` whose decoded text held a secret rewritten; `None` when no run
+    /// held one.
     fn replace_runs(
         &self,
         text: &str,
         runs: &Regex,
         decode: fn(&str) -> Option<String>,
-        marker: Option<&str>,
+        rewrite: Rewrite,
     ) -> Option<String> {
         let mut changed = false;
         let replaced = runs.replace_all(text, |caps: &Captures| {
@@ -69,12 +82,35 @@ impl Redactor {
                 Cow::Borrowed(_) => run.to_owned(),
                 Cow::Owned(redacted) => {
                     changed = true;
-                    marker.map_or(redacted, str::to_owned)
+                    match rewrite {
+                        Rewrite::Reencoded => reencode(redacted),
+                        Rewrite::Marker(marker) => marker.to_owned(),
+                    }
                 }
             }
         });
         changed.then(|| replaced.into_owned())
     }
+}
+
+/// What a decoded, redacted run is written back with: everything that could end a field
+/// or start a new one when the record is parsed (quotes, backslashes, whitespace, control
+/// characters, `%`) stays percent-encoded, so looking through an encoding never changes
+/// the structure of the text around it. The marker's `[`, `:` and `]` stay readable.
+const REENCODED: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'\'')
+    .add(b'`')
+    .add(b'\\')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'{')
+    .add(b'}');
+
+fn reencode(redacted: String) -> String {
+    percent_encoding::utf8_percent_encode(&redacted, REENCODED).to_string()
 }
 
 fn decode_percent(run: &str) -> Option<String> {

@@ -8,7 +8,7 @@ fn a_percent_encoded_secret_is_decoded_and_redacted() {
     let card = ["4111", "1111", "1111", "1111"].concat();
     let line = format!("GET /pay?note=card%20{card}&n=1 500");
     let out = redactor.redact(&line);
-    assert_eq!(out, "GET /pay?note=card [REDACTED:card_number]&n=1 500");
+    assert_eq!(out, "GET /pay?note=card%20[REDACTED:card_number]&n=1 500");
     let key = ["AKIA", "IOSFODNN7EXAMPLE"].concat();
     let line = format!("redirect=https%3A%2F%2Fx.example%2F%3Fk%3D{key}");
     let out = redactor.redact(&line);
@@ -53,4 +53,26 @@ fn encoded_text_without_a_secret_is_left_alone() {
         assert_eq!(redactor.redact(&text), text, "{text}");
         assert!(!redactor.contains_secret(&text), "{text}");
     }
+}
+
+#[test]
+fn looking_through_an_encoding_never_changes_the_structure_around_it() {
+    let redactor = Redactor::default();
+    let email = ["ana", "@example.com"].concat().replace('@', "%40");
+    let line = format!(
+        r#"{{"level":"error","url":"/p?x=%22,%22level%22:%22debug%22,%22y%22:%22&email={email}"}}"#
+    );
+    let out = redactor.redact(&line);
+    assert!(!out.contains("example.com"), "{out}");
+    assert!(
+        !out.contains("\"level\":\"debug"),
+        "no field is injected: {out}"
+    );
+    let parsed: serde_json::Value = serde_json::from_str(&out).expect("still one JSON object");
+    assert_eq!(parsed["level"], "error");
+    assert_eq!(
+        redactor.redact(&out),
+        out,
+        "redacting again changes nothing"
+    );
 }

@@ -199,15 +199,16 @@ fn decode<T: DeserializeOwned>(value: Value) -> Result<T, String> {
     })
 }
 
-/// `reason` with every `"…"` in it emptied (`""`), and everything after an unclosed quote
-/// dropped.
+/// `reason` cut where serde starts quoting the value (`"…"`, or `` `…` `` for a number),
+/// keeping what it expected: `invalid type: string …, expected u32`. Nothing of the value
+/// is kept, whatever quotes or escapes it holds.
 fn without_quoted(reason: &str) -> String {
-    let mut out = String::with_capacity(reason.len());
-    let mut parts = reason.split('"');
-    out.push_str(parts.next().unwrap_or_default());
-    while let (Some(_quoted), Some(after)) = (parts.next(), parts.next()) {
-        out.push_str("\"\"");
-        out.push_str(after);
+    let Some(cut) = reason.find(['"', '`']) else {
+        return reason.to_owned();
+    };
+    let mut out = format!("{} …", reason[..cut].trim_end());
+    if let Some(expected) = reason.rfind(", expected").filter(|&at| at > cut) {
+        out.push_str(&reason[expected..]);
     }
     out
 }
@@ -219,14 +220,15 @@ mod decode_tests {
     #[test]
     fn a_reason_never_quotes_the_value_it_could_not_read() {
         let token = ["sk-live-", "4f9a8b7c6d5e4f3a2b1c"].concat();
-        let err = decode::<Vec<u32>>(serde_json::json!([1, token])).unwrap_err();
-        assert!(!err.contains("sk-live"), "{err}");
-        assert!(
-            err.starts_with("at `[1]`: invalid type: string \"\""),
-            "{err}"
-        );
-        assert_eq!(without_quoted(r#"a "x" b "y" c"#), r#"a "" b "" c"#);
-        assert_eq!(without_quoted(r#"a "unclosed"#), "a ");
+        let quoted = format!("{{\"token\":\"{token}\"}}");
+        for value in [token.clone(), quoted] {
+            let err = decode::<Vec<u32>>(serde_json::json!([1, value])).unwrap_err();
+            assert!(!err.contains("sk-live"), "{err}");
+            assert_eq!(err, "at `[1]`: invalid type: string …, expected u32");
+        }
+        let card = 4_111_111_111_111_111_u64;
+        let err = decode::<Vec<bool>>(serde_json::json!([card])).unwrap_err();
+        assert!(!err.contains("4111"), "{err}");
         assert_eq!(without_quoted("no quotes"), "no quotes");
     }
 }
