@@ -123,13 +123,7 @@ async fn a_model_that_obeys_an_injected_instruction_gets_no_pull_request() {
         assert!(!sent.contains(secret), "{secret} reached a vendor");
     }
     // The ticket gets the analysis and why there is no PR.
-    let comments: Vec<String> = shop
-        .world
-        .linear
-        .issues()
-        .into_iter()
-        .flat_map(|i| i.comments)
-        .collect();
+    let comments = ticket_comments(&shop);
     assert!(
         comments
             .iter()
@@ -158,12 +152,8 @@ async fn a_refused_proposal_s_analysis_reaches_the_ticket_as_inert_text() {
     let report = shop.draft().await;
     assert_eq!(report.rejected.len(), 1, "{report:#?}");
     assert!(shop.github.pulls(REPO).is_empty());
-    let comments: Vec<String> = shop
-        .world
-        .linear
-        .issues()
+    let comments: Vec<String> = ticket_comments(&shop)
         .into_iter()
-        .flat_map(|i| i.comments)
         .filter(|c| c.contains("opened no pull request"))
         .collect();
     assert_eq!(comments.len(), 1, "{comments:#?}");
@@ -184,4 +174,14 @@ async fn a_refused_proposal_s_analysis_reaches_the_ticket_as_inert_text() {
         "{analysis}"
     );
     db.cleanup().await;
+}
+
+/// Every comment on every ticket the Linear emulator holds.
+fn ticket_comments(shop: &Shop) -> Vec<String> {
+    shop.world
+        .linear
+        .issues()
+        .into_iter()
+        .flat_map(|i| i.comments)
+        .collect()
 }
